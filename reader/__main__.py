@@ -1,0 +1,5 @@
+import sys
+
+from reader.main import main
+
+sys.exit(main())

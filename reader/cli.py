@@ -1,0 +1,176 @@
+"""The `corpus-reader` command line, over the Qt-free core.
+
+Exit codes: 0 done; 1 done, but some files could not be read; 2 wrong usage; 3 no such
+document or folder; 4 the document exists but cannot be read; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from reader.bundled import sample_corpus_dir
+from reader.corpus.importer import import_corpus, load_article
+from reader.corpus.model import Article
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_UNREADABLE = 4
+EXIT_INTERRUPTED = 130
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def corpus_root(corpus: str | None) -> Path:
+    """The folder to work on: the one given, else the bundled sample corpus."""
+    if corpus is None:
+        return sample_corpus_dir()
+    path = Path(corpus).expanduser()
+    if not path.is_dir():
+        _console(stderr=True).print(f"[red]error:[/] {escape(str(path))}: not a folder")
+        sys.exit(EXIT_NOT_FOUND)
+    return path
+
+
+corpus_option = click.option(
+    "--corpus",
+    "corpus",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Corpus folder (default: the bundled sample corpus).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="corpus-reader")
+def cli() -> None:
+    """Corpus Reader: read, search and compare a folder of news articles."""
+
+
+def _print_article(console: Console, article: Article, raw: bool) -> None:
+    console.print(f"[bold]{escape(article.title or '(untitled)')}[/]")
+    if article.subtitle:
+        console.print(f"[italic]{escape(article.subtitle)}[/]")
+    facts = [
+        ("Source", article.source),
+        ("Byline", article.byline),
+        ("Date", article.datetime or article.date),
+        ("Dateline", article.dateline),
+        ("Words", str(article.word_count)),
+        ("File", article.path),
+    ]
+    for label, value in facts:
+        if value:
+            console.print(f"[dim]{label}:[/] {escape(value)}")
+    console.print()
+    if raw:
+        console.print(escape(article.raw))
+        return
+    for paragraph in article.paragraphs:
+        console.print(escape(paragraph))
+        console.print()
+    for caption in article.captions:
+        console.print(f"[dim]Caption:[/] [italic]{escape(caption)}[/]")
+    for credit in article.credits:
+        console.print(f"[dim]Credit:[/] {escape(credit)}")
+
+
+@cli.command()
+@click.argument("doc")
+@corpus_option
+@click.option("--raw", is_flag=True, help="Show the original scraped text instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+def show(doc: str, corpus: str | None, raw: bool, as_json: bool) -> None:
+    """Show one article (DOC is its path relative to the corpus folder)."""
+    root = corpus_root(corpus)
+    try:
+        article = load_article(root, doc)
+    except KeyError:
+        _console(stderr=True).print(f"[red]error:[/] no document {escape(doc)!r} in {root}")
+        sys.exit(EXIT_NOT_FOUND)
+    except ValueError as exc:
+        _console(stderr=True).print(f"[red]error:[/] {escape(doc)}: {escape(str(exc))}")
+        sys.exit(EXIT_UNREADABLE)
+    if as_json:
+        click.echo(json.dumps(article.to_json(raw=raw), ensure_ascii=False, indent=2))
+    else:
+        _print_article(_console(), article, raw)
+
+
+@cli.command("import")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_command(directory: str | None, as_json: bool) -> None:
+    """Read every article in DIRECTORY and report the files that could not be read."""
+    root = corpus_root(directory)
+    err = _console(stderr=True)
+    result = _run_with_progress(root, err, show_progress=not as_json)
+    if as_json:
+        payload: dict[str, Any] = {
+            "root": str(root),
+            "files_read": result.files_read,
+            "files_skipped": result.files_skipped,
+            "articles": [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "date": a.date,
+                    "source": a.source,
+                    "word_count": a.word_count,
+                }
+                for a in result.articles
+            ],
+            "problems": [{"path": p.path, "reason": p.reason} for p in result.problems],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            err.print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
+        _console().print(
+            f"{len(result.articles)} articles from {result.files_read} files in {root}; "
+            f"{len(result.problems)} problem(s); {result.files_skipped} other file(s) ignored."
+        )
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
+
+
+def _run_with_progress(root: Path, err: Console, *, show_progress: bool) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    if not (show_progress and err.is_terminal):
+        return import_corpus(root)
+    with Progress(
+        TextColumn("Reading"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("read", total=None)
+
+        def progress(done: int, total: int, _path: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return import_corpus(root, progress=progress)
+
+
+@cli.command("list")
+@corpus_option
+def list_command(corpus: str | None) -> None:
+    """List the corpus's articles: id, date, source, title."""
+    root = corpus_root(corpus)
+    result = import_corpus(root)
+    console = _console()
+    for article in sorted(result.articles, key=lambda a: (a.date or "", a.id)):
+        console.print(
+            f"[cyan]{escape(article.id)}[/]  {article.date or '          '}  "
+            f"[green]{escape(article.source or '-')}[/]  {escape(article.title or '(untitled)')}"
+        )
+    for problem in result.problems:
+        _console(stderr=True).print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)

@@ -1,0 +1,314 @@
+"""Import a folder of articles: walk it, read every supported file, clean, report what failed.
+
+The corpus folder is only ever read. Every failure becomes a `Problem` naming the file and the
+reason, and the rest of the corpus still loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.corpus import formats
+from reader.corpus.articles import build_article
+from reader.corpus.cleaning import boilerplate_key
+from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText, decode_bytes
+from reader.corpus.furniture import furniture
+from reader.corpus.model import Article, Problem, SourceText
+
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+
+BOILERPLATE_MIN_GROUP = 6
+"""Repetition says little in fewer files than this; small folders rely on the phrase list."""
+BOILERPLATE_SAMPLE = 400
+"""Files per group read to learn its repeated lines: enough to see a site's template."""
+MAX_STREAM_BYTES = 2 * 1024**3
+"""JSON Lines and JSON files hold many articles, so they may be far larger than one article."""
+
+
+class Cancelled(Exception):
+    """The caller asked the import to stop."""
+
+
+@dataclass
+class ImportResult:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+    files_skipped: int = 0
+
+
+def _describe_os_error(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "the file vanished while being read"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    return exc.strerror or str(exc)
+
+
+def doc_id_for(root: Path, path: Path) -> str:
+    """A document's id: its path relative to the corpus root, with forward slashes."""
+    return path.relative_to(root).as_posix()
+
+
+def walk_corpus(root: Path) -> Iterator[Path | Problem]:
+    """Every file under `root` in a stable order, following symlinks but never round a loop.
+
+    Hidden files and folders (dot-names) are skipped, as file managers do.
+    """
+    root = Path(root)
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> Iterator[Path | Problem]:
+        try:
+            info = folder.stat()
+        except OSError as exc:
+            yield Problem(str(folder), _describe_os_error(exc))
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            yield Problem(str(folder), "symbolic link loop (a folder met twice); skipped")
+            return
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Problem(str(folder), f"cannot list folder: {_describe_os_error(exc)}")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError as exc:
+                yield Problem(str(path), _describe_os_error(exc))
+                continue
+            if is_dir:
+                yield from visit(path)
+            elif is_file:
+                yield path
+            elif entry.is_symlink():
+                target = "a loop" if _is_symlink_loop(path) else "nothing"
+                yield Problem(str(path), f"symbolic link to {target}; skipped")
+
+    yield from visit(root)
+
+
+def _is_symlink_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return "loop" in str(exc).lower()
+    return False
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in formats.SUPPORTED_SUFFIXES
+
+
+def read_sources(root: Path, path: Path) -> tuple[list[SourceText], list[Problem]]:
+    """All articles in one file, and one problem per part of it that could not be read."""
+    suffix = path.suffix.lower()
+    doc_id = doc_id_for(root, path)
+    shown = str(path)
+    streamed = suffix in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
+    limit = MAX_STREAM_BYTES if streamed else MAX_ARTICLE_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            mb = size / 1024**2
+            return [], [
+                Problem(
+                    shown,
+                    f"too large for an article ({mb:.1f} MB; limit "
+                    f"{limit / 1024**2:.0f} MB); skipped",
+                )
+            ]
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        text, _encoding = decode_bytes(data)
+    except OSError as exc:
+        return [], [Problem(shown, _describe_os_error(exc))]
+    except UnreadableText as exc:
+        return [], [Problem(shown, str(exc))]
+
+    sources: list[SourceText] = []
+    problems: list[Problem] = []
+    try:
+        if suffix in formats.TEXT_SUFFIXES:
+            sources = formats.read_text(doc_id, shown, text)
+        elif suffix in formats.MARKDOWN_SUFFIXES:
+            sources = formats.read_markdown(doc_id, shown, text)
+        elif suffix in formats.HTML_SUFFIXES:
+            sources = formats.read_html(doc_id, shown, text)
+        else:
+            reader = formats.read_json if suffix in formats.JSON_SUFFIXES else formats.read_jsonl
+            for item in reader(doc_id, shown, text):
+                if isinstance(item, formats.RecordError):
+                    problems.append(Problem(shown, str(item)))
+                else:
+                    sources.append(item)
+    except formats.RecordError as exc:
+        problems.append(Problem(shown, str(exc)))
+    except Exception as exc:  # a parser's bug must not take the corpus down with it
+        problems.append(Problem(shown, f"could not be parsed ({type(exc).__name__}: {exc})"))
+    return sources, problems
+
+
+def boilerplate_group(source: SourceText) -> str:
+    """Files of one source share a template: plain files by folder, records by their outlet."""
+    if source.format in ("json", "jsonl"):
+        outlet = source.hints.get("source") or source.hints.get("url") or ""
+        if "://" in outlet:
+            outlet = outlet.split("/")[2]
+        return f"outlet:{outlet}" if outlet else f"file:{source.path}"
+    return f"dir:{os.path.dirname(source.id)}"
+
+
+def learn_boilerplate(
+    sources: Iterable[SourceText], *, min_group: int = BOILERPLATE_MIN_GROUP
+) -> dict[str, frozenset[str]]:
+    """Per group, the short lines repeated in many of its files (menus, banners, prompts)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    sizes: Counter[str] = Counter()
+    seen_bodies: set[str] = set()
+    for source in sources:
+        if not source.scraped:
+            continue
+        digest = hashlib.blake2b(source.text.encode("utf-8", "replace"), digest_size=8).hexdigest()
+        if digest in seen_bodies:  # exact copies would make every line look repeated
+            continue
+        seen_bodies.add(digest)
+        group = boilerplate_group(source)
+        sizes[group] += 1
+        keys = {boilerplate_key(line) for line in source.text.splitlines()}
+        counts[group].update(k for k in keys if k and len(k.split()) <= 25)
+    learned: dict[str, frozenset[str]] = {}
+    for group, counter in counts.items():
+        n = sizes[group]
+        if n < min_group:
+            continue
+        threshold = max(3, (n + 4) // 5)
+        lines = frozenset(k for k, c in counter.items() if c >= threshold)
+        if lines:
+            learned[group] = lines
+    return learned
+
+
+def _sample_key(source_id: str) -> str:
+    return hashlib.blake2b(source_id.encode(), digest_size=8).hexdigest()
+
+
+def import_corpus(
+    root: Path | str,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ImportResult:
+    """Read and clean every article under `root`.
+
+    Raises:
+        Cancelled: when `cancel()` turns true; nothing partial is returned.
+    """
+    root = Path(root)
+    result = ImportResult()
+    files: list[Path] = []
+    for item in walk_corpus(root):
+        if isinstance(item, Problem):
+            result.problems.append(item)
+        elif is_supported(item):
+            files.append(item)
+        else:
+            result.files_skipped += 1
+    sources: list[SourceText] = []
+    for done, path in enumerate(files, start=1):
+        if cancel is not None and cancel():
+            raise Cancelled
+        found, problems = read_sources(root, path)
+        sources.extend(found)
+        result.problems.extend(problems)
+        result.files_read += 1
+        if progress is not None:
+            progress(done, len(files), str(path))
+    boilerplate = learn_boilerplate(_sample(sources))
+    furn = furniture()
+    for source in sources:
+        article = build_article(
+            source, boilerplate=boilerplate.get(boilerplate_group(source), frozenset()), furn=furn
+        )
+        if not article.body:
+            result.problems.append(Problem(source.path, f"{source.id}: no story text found"))
+            continue
+        result.articles.append(article)
+    return result
+
+
+def _sample(sources: list[SourceText]) -> list[SourceText]:
+    """A bounded, deterministic sample of each group to learn its template from."""
+    by_group: dict[str, list[SourceText]] = defaultdict(list)
+    for source in sources:
+        by_group[boilerplate_group(source)].append(source)
+    sample: list[SourceText] = []
+    for members in by_group.values():
+        members.sort(key=lambda s: _sample_key(s.id))
+        sample.extend(members[:BOILERPLATE_SAMPLE])
+    return sample
+
+
+def load_article(root: Path | str, doc_id: str) -> Article:
+    """One article by id, cleaned exactly as a whole-corpus import would clean it.
+
+    Raises:
+        KeyError: no such document.
+        ValueError: the document exists but cannot be read (the message says why).
+    """
+    root = Path(root)
+    file_part = doc_id.split("#", 1)[0]
+    path = root / file_part
+    if not path.is_file():
+        raise KeyError(doc_id)
+    found, problems = read_sources(root, path)
+    target = next((s for s in found if s.id == doc_id), None)
+    if target is None:
+        if problems:
+            raise ValueError("; ".join(p.reason for p in problems))
+        raise KeyError(doc_id)
+    group = boilerplate_group(target)
+    neighbours = _group_sample(root, path, target, group)
+    boilerplate = learn_boilerplate(neighbours).get(group, frozenset())
+    return build_article(target, boilerplate=boilerplate)
+
+
+def _group_sample(root: Path, path: Path, target: SourceText, group: str) -> list[SourceText]:
+    """The same sample of the target's group that `import_corpus` would learn from."""
+    if group.startswith("file:"):
+        found, _ = read_sources(root, path)
+        return _sample(found)
+    if group.startswith("dir:"):
+        siblings = [
+            p
+            for p in sorted(path.parent.iterdir())
+            if p.is_file()
+            and is_supported(p)
+            and p.suffix.lower() not in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
+        ]
+        ids = sorted((_sample_key(doc_id_for(root, p)), p) for p in siblings)
+        if len(ids) < BOILERPLATE_MIN_GROUP:
+            return [target]
+        sources: list[SourceText] = []
+        for _key, sibling in ids[:BOILERPLATE_SAMPLE]:
+            found, _ = read_sources(root, sibling)
+            sources.extend(s for s in found if boilerplate_group(s) == group)
+        return _sample(sources)
+    return [target]  # outlets spread over many files: the whole-corpus import learns those
