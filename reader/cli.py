@@ -1,7 +1,8 @@
 """The `corpus-reader` command line, over the Qt-free core.
 
 Exit codes: 0 done; 1 done, but some files could not be read; 2 wrong usage; 3 no such
-document or folder; 4 the document exists but cannot be read; 130 interrupted.
+document or folder; 4 the document exists but cannot be read; 5 the corpus is being
+indexed by another process; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_UNREADABLE = 4
+EXIT_BUSY = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -174,3 +176,122 @@ def list_command(corpus: str | None) -> None:
     for problem in result.problems:
         _console(stderr=True).print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
     sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
+
+
+index_dir_option = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Index folder (default: per-user data folder; or $CORPUS_READER_INDEX_DIR).",
+)
+
+
+def _build(root: Path, index_dir: str | None, *, quiet: bool) -> Any:
+    """Build or update the index with a progress bar; errors become messages and exit codes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from reader.index.builder import AlreadyIndexing, CorpusIndex
+
+    err = _console(stderr=True)
+    corpus_index = CorpusIndex(root, index_dir)
+    try:
+        if quiet or not err.is_terminal:
+            report = corpus_index.update()
+        else:
+            with Progress(
+                TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), console=err,
+                transient=True,
+            ) as bar:  # fmt: skip
+                task = bar.add_task("index", total=None)
+                report = corpus_index.update(
+                    progress=lambda done, total, _p: bar.update(task, completed=done, total=total)
+                )
+    except AlreadyIndexing as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(EXIT_BUSY)
+    if report.rebuilt_because:
+        err.print(f"[yellow]note:[/] index rebuilt: {escape(report.rebuilt_because)}")
+    return corpus_index, report
+
+
+@cli.command("index")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=str))
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+def index_command(directory: str | None, index_dir: str | None, as_json: bool) -> None:
+    """Build or update the search index of DIRECTORY (only new and changed files are read)."""
+    root = corpus_root(directory)
+    corpus_index, report = _build(root, index_dir, quiet=as_json)
+    err = _console(stderr=True)
+    if as_json:
+        click.echo(json.dumps({
+            "index_dir": str(corpus_index.directory),
+            "added": report.added, "updated": report.updated, "deleted": report.deleted,
+            "unchanged": report.unchanged, "documents": report.documents,
+            "seconds": round(report.seconds, 3),
+            "rebuilt_because": report.rebuilt_because,
+            "problems": [{"path": p.path, "reason": p.reason} for p in report.problems],
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        for problem in report.problems:
+            err.print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
+        _console().print(
+            f"{report.documents} documents indexed in {corpus_index.directory} "
+            f"({report.added} added, {report.updated} updated, {report.deleted} deleted, "
+            f"{report.unchanged} files unchanged) in {report.seconds:.2f} s; "
+            f"{len(report.problems)} problem(s)."
+        )
+    sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
+
+
+def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        out.append(escape(text[last:start]))
+        out.append(f"[bold reverse]{escape(text[start:end])}[/]")
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+@cli.command("search")
+@click.argument("query")
+@corpus_option
+@index_dir_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+def search_command(
+    query: str, corpus: str | None, index_dir: str | None, limit: int, page: int, sort: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Search the corpus (indexing it first if it has no index yet)."""
+    from reader.index.builder import CorpusIndex
+    from reader.index.search import QueryError, Searcher
+
+    root = corpus_root(corpus)
+    corpus_index = CorpusIndex(root, index_dir)
+    if not corpus_index.is_built():
+        corpus_index, _report = _build(root, index_dir, quiet=as_json)
+    err = _console(stderr=True)
+    with Searcher(corpus_index) as searcher:
+        try:
+            results = searcher.search(query, sort=sort, page=page, pagelen=limit)  # type: ignore[arg-type]
+        except QueryError as exc:
+            err.print(f"[red]error in query:[/] {escape(str(exc))}")
+            sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps([h.to_json() for h in results.hits], ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    if not results.hits:
+        console.print(f"No results for {escape(query)!r}.")
+        return
+    for hit in results.hits:
+        facts = " · ".join(x for x in (hit.date, hit.source, hit.id) if x)
+        console.print(f"[bold]{escape(hit.title or '(untitled)')}[/]  [dim]{escape(facts)}[/]")
+        console.print(_highlight(hit.snippet, hit.snippet_hits), soft_wrap=True)
+        console.print()
+    shown = len(results.hits)
+    console.print(f"[dim]{shown} of {results.total} result(s), page {results.page}.[/]")

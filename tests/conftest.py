@@ -34,3 +34,25 @@ def gold() -> dict[str, Any]:
     if data is None:
         pytest.skip(f"gold file not found under {SHARED}")
     return data
+
+
+@pytest.fixture(autouse=True)
+def _private_index_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test writes an index into the real user's data folder."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("CORPUS_READER_INDEX_DIR", raising=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes under `folder` (not following symlinks), to prove nothing changed."""
+    out: dict[str, bytes] = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath) / name
+            if not path.is_symlink():
+                out[str(path.relative_to(folder))] = path.read_bytes()
+    return out

@@ -117,32 +117,47 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in formats.SUPPORTED_SUFFIXES
 
 
+def read_file_bytes(path: Path) -> bytes:
+    """A file's bytes, refusing sizes no article file has.
+
+    Raises:
+        UnreadableText: too large.
+        OSError: the file cannot be read.
+    """
+    streamed = path.suffix.lower() in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
+    limit = MAX_STREAM_BYTES if streamed else MAX_ARTICLE_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        raise UnreadableText(
+            f"too large for an article ({size / 1024**2:.1f} MB; limit "
+            f"{limit / 1024**2:.0f} MB); skipped"
+        )
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
+
+
 def read_sources(root: Path, path: Path) -> tuple[list[SourceText], list[Problem]]:
     """All articles in one file, and one problem per part of it that could not be read."""
+    try:
+        data = read_file_bytes(path)
+    except OSError as exc:
+        return [], [Problem(str(path), _describe_os_error(exc))]
+    except UnreadableText as exc:
+        return [], [Problem(str(path), str(exc))]
+    return sources_from_bytes(root, path, data)
+
+
+def sources_from_bytes(
+    root: Path, path: Path, data: bytes
+) -> tuple[list[SourceText], list[Problem]]:
+    """Decode and parse a file's bytes by its format."""
     suffix = path.suffix.lower()
     doc_id = doc_id_for(root, path)
     shown = str(path)
-    streamed = suffix in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
-    limit = MAX_STREAM_BYTES if streamed else MAX_ARTICLE_BYTES
     try:
-        size = path.stat().st_size
-        if size > limit:
-            mb = size / 1024**2
-            return [], [
-                Problem(
-                    shown,
-                    f"too large for an article ({mb:.1f} MB; limit "
-                    f"{limit / 1024**2:.0f} MB); skipped",
-                )
-            ]
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
         text, _encoding = decode_bytes(data)
-    except OSError as exc:
-        return [], [Problem(shown, _describe_os_error(exc))]
     except UnreadableText as exc:
         return [], [Problem(shown, str(exc))]
-
     sources: list[SourceText] = []
     problems: list[Problem] = []
     try:

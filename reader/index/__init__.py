@@ -1,0 +1,1 @@
+"""The full-text index: Whoosh for search, SQLite beside it for texts and metadata."""

@@ -1,0 +1,494 @@
+"""Build and update a corpus's index: incrementally, in parallel, and safe to interrupt.
+
+A run compares the folder with what the store recorded (size and mtime, then a content hash),
+reads and cleans only new and changed files in worker processes, and writes Whoosh and the
+store from this process alone, in batches. Each batch commits Whoosh first and the store
+second: a run killed between the two leaves files the store still calls stale, so the next
+run indexes them again (`update_document` makes that idempotent). A run killed anywhere else
+leaves the last committed batch, which opens and answers; the next run completes the work.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import multiprocessing
+import multiprocessing.context
+import os
+import shutil
+import sqlite3
+import time
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from reader.corpus.articles import build_article
+from reader.corpus.decoding import UnreadableText
+from reader.corpus.importer import (
+    BOILERPLATE_SAMPLE,
+    Cancelled,
+    _describe_os_error,
+    _sample_key,
+    boilerplate_group,
+    is_supported,
+    learn_boilerplate,
+    read_file_bytes,
+    sources_from_bytes,
+    walk_corpus,
+)
+from reader.corpus.model import Article, Problem, SourceText
+from reader.index.location import index_dir_for
+from reader.index.schema import SCHEMA_VERSION, build_schema
+from reader.index.store import DocumentStore, FileRecord
+
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+
+BATCH_FILES = 2000
+"""Files per committed batch: an interrupted run loses at most this much work."""
+WRITER_LIMIT_MB = 256
+"""Whoosh's in-memory posting pool per batch: large enough to avoid many small runs."""
+WHOOSH_DIR = "whoosh"
+STORE_FILE = "store.sqlite"
+LOCK_FILE = "indexing.lock"
+
+
+class AlreadyIndexing(RuntimeError):
+    """Another process is indexing this corpus now."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did, in numbers a person reads in the status bar or the terminal."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    documents: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rebuilt_because: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _FileResult:
+    rel: str
+    size: int
+    mtime_ns: int
+    digest: str
+    articles: list[Article]
+    problems: list[Problem]
+
+
+# -- worker side (runs in child processes: module-level and picklable) ---------------------
+_WORKER_BOILERPLATE: dict[str, frozenset[str]] = {}
+
+
+def _init_worker(boilerplate: dict[str, frozenset[str]]) -> None:
+    global _WORKER_BOILERPLATE
+    _WORKER_BOILERPLATE = boilerplate
+
+
+def _process_file(root: str, rel: str) -> _FileResult:
+    """Read, decode, parse and clean one file; never raises for a bad file."""
+    root_path = Path(root)
+    path = root_path / rel
+    try:
+        info = path.stat()
+        data = read_file_bytes(path)
+    except (OSError, UnreadableText) as exc:
+        reason = _describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        return _FileResult(rel, 0, 0, "", [], [Problem(str(path), reason)])
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    sources, problems = sources_from_bytes(root_path, path, data)
+    articles: list[Article] = []
+    for source in sources:
+        try:
+            article = build_article(
+                source, boilerplate=_WORKER_BOILERPLATE.get(boilerplate_group(source), frozenset())
+            )
+        except Exception as exc:  # one odd article must not stop the corpus
+            problems.append(Problem(str(path), f"{source.id}: cleaning failed ({exc})"))
+            continue
+        if article.body:
+            articles.append(article)
+        else:
+            problems.append(Problem(str(path), f"{source.id}: no story text found"))
+    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems)
+
+
+def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
+    root, rels = args
+    return [_process_file(root, rel) for rel in rels]
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers must not inherit this process's open files: a forked worker would hold the
+    index's write lock after this process was killed, and block the next run."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.blake2b(read_file_bytes(path), digest_size=16).hexdigest()
+
+
+# -- the index -----------------------------------------------------------------------------
+class CorpusIndex:
+    """A corpus folder and its index folder (Whoosh + document store)."""
+
+    def __init__(self, corpus_root: Path | str, index_dir: Path | str | None = None) -> None:
+        self.root = Path(corpus_root).resolve()
+        self.directory = index_dir_for(self.root, index_dir)
+
+    @property
+    def whoosh_dir(self) -> Path:
+        return self.directory / WHOOSH_DIR
+
+    @property
+    def store_path(self) -> Path:
+        return self.directory / STORE_FILE
+
+    def is_built(self) -> bool:
+        """Whether an index of this schema exists and has finished at least one build."""
+        return self.health() is None
+
+    def health(self) -> str | None:
+        """None when the index is usable; otherwise why it must be rebuilt, in words."""
+        if not self.store_path.exists() or not self.whoosh_dir.is_dir():
+            return "no index yet"
+        try:
+            with DocumentStore(self.store_path) as store:
+                version = store.get_meta("schema_version")
+                root = store.get_meta("corpus_root")
+                complete = store.get_meta("complete")
+        except sqlite3.DatabaseError as exc:
+            return f"the document store is damaged ({exc})"
+        if version != str(SCHEMA_VERSION):
+            return f"the index has schema version {version}, this program needs {SCHEMA_VERSION}"
+        if root != str(self.root):
+            return f"the index folder holds another corpus ({root})"
+        with warnings.catch_warnings():
+            # Whoosh leaves a damaged TOC file open; let it close here, quietly.
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = whoosh_index.open_dir(str(self.whoosh_dir))
+                with ix.searcher() as searcher:
+                    searcher.doc_count()
+            except Exception as exc:
+                gc.collect()
+                return f"the search index is damaged ({type(exc).__name__}: {exc})"
+        if complete != "1":
+            return None  # usable; an earlier run was interrupted and the next completes it
+        return None
+
+    def open_store(self) -> DocumentStore:
+        return DocumentStore(self.store_path)
+
+    def open_whoosh(self) -> Any:
+        return whoosh_index.open_dir(str(self.whoosh_dir))
+
+    # -- build -----------------------------------------------------------------------------
+    def update(
+        self,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+        workers: int | None = None,
+    ) -> BuildReport:
+        """Bring the index up to date with the folder.
+
+        Raises:
+            AlreadyIndexing: another process holds this corpus's indexing lock.
+            Cancelled: `cancel()` turned true; committed batches stay, the rest is dropped.
+        """
+        started = time.perf_counter()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.directory / LOCK_FILE))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise AlreadyIndexing(
+                f"{self.root} is already being indexed by another process; try again when it "
+                "has finished"
+            ) from None
+        try:
+            report = BuildReport()
+            problem = self.health()
+            if problem is not None:
+                if problem != "no index yet":
+                    report.rebuilt_because = problem
+                self._create_empty()
+            self._update(report, progress, cancel, workers)
+        finally:
+            lock.release()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _create_empty(self) -> None:
+        shutil.rmtree(self.whoosh_dir, ignore_errors=True)
+        for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm"):
+            (self.directory / name).unlink(missing_ok=True)
+        self.whoosh_dir.mkdir(parents=True)
+        whoosh_index.create_in(str(self.whoosh_dir), build_schema())
+        with DocumentStore(self.store_path) as store:
+            store.begin()
+            store.set_meta("schema_version", str(SCHEMA_VERSION))
+            store.set_meta("corpus_root", str(self.root))
+            store.set_meta("complete", "0")
+            store.commit()
+
+    def _scan(
+        self, known: dict[str, FileRecord]
+    ) -> tuple[list[str], list[str], list[FileRecord], int, list[Problem]]:
+        """(files to read, files removed, files touched but equal, unchanged count, walk
+        problems)."""
+        changed: list[str] = []
+        restat: list[FileRecord] = []
+        unchanged = 0
+        seen: set[str] = set()
+        walk_problems: list[Problem] = []
+        for item in walk_corpus(self.root):
+            if isinstance(item, Problem):
+                walk_problems.append(item)
+                continue
+            if not is_supported(item):
+                continue
+            rel = item.relative_to(self.root).as_posix()
+            seen.add(rel)
+            record = known.get(rel)
+            if record is None:
+                changed.append(rel)
+                continue
+            try:
+                info = item.stat()
+            except OSError:
+                changed.append(rel)
+                continue
+            if info.st_size == record.size and info.st_mtime_ns == record.mtime_ns:
+                unchanged += 1
+                continue
+            try:
+                same = _file_digest(item) == record.digest
+            except (OSError, UnreadableText):
+                same = False
+            if same:
+                unchanged += 1
+                restat.append(FileRecord(rel, info.st_size, info.st_mtime_ns, record.digest,
+                                         record.doc_ids))  # fmt: skip
+            else:
+                changed.append(rel)
+        removed = sorted(set(known) - seen)
+        return changed, removed, restat, unchanged, walk_problems
+
+    def _learn_boilerplate(self, rels: Iterable[str]) -> dict[str, frozenset[str]]:
+        """Learn each touched folder's repeated lines from the same sample an import uses."""
+        folders = {os.path.dirname(rel) for rel in rels}
+        learned: dict[str, frozenset[str]] = {}
+        for folder in sorted(folders):
+            base = self.root / folder
+            try:
+                siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
+            except OSError:
+                continue
+            ids = sorted((_sample_key(p.relative_to(self.root).as_posix()), p) for p in siblings)
+            sources: list[SourceText] = []
+            for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
+                try:
+                    data = read_file_bytes(path)
+                except (OSError, UnreadableText):
+                    continue
+                found, _ = sources_from_bytes(self.root, path, data)
+                sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
+            sources.sort(key=lambda s: _sample_key(s.id))
+            learned.update(learn_boilerplate(sources[:BOILERPLATE_SAMPLE]))
+        return learned
+
+    def _update(
+        self,
+        report: BuildReport,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+        workers: int | None,
+    ) -> None:
+        store = DocumentStore(self.store_path)
+        ix = self.open_whoosh()
+        try:
+            known = store.files()
+            changed, removed, restat, unchanged, walk_problems = self._scan(known)
+            report.unchanged = unchanged
+            if restat:  # touched but equal: remember the new stat, read nothing
+                store.begin()
+                for record in restat:
+                    store.put_file(record)
+                store.commit()
+            stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
+            boilerplate = self._learn_boilerplate(changed) if changed else {}
+            # A folder whose template changed is cleaned again as a whole.
+            for group, lines in boilerplate.items():
+                if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
+                    folder = group.removeprefix("dir:")
+                    changed.extend(r for r in known if os.path.dirname(r) == folder)
+            changed = sorted(set(changed))
+            merged_boilerplate = {**stored_boilerplate,
+                                  **{g: sorted(v) for g, v in boilerplate.items()}}  # fmt: skip
+            all_boilerplate = {g: frozenset(v) for g, v in merged_boilerplate.items()}
+
+            self._delete(ix, store, removed, known)
+            report.deleted = sum(len(known[r].doc_ids) for r in removed)
+
+            done = 0
+            total = len(changed)
+            file_problems: dict[str, list[Problem]] = defaultdict(list)
+            for batch in _chunks(changed, BATCH_FILES):
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                store.begin()
+                try:
+                    for result in self._read_batch(batch, all_boilerplate, workers, cancel):
+                        self._write_file(writer, store, result, known, report)
+                        file_problems[result.rel] = result.problems
+                        done += 1
+                        if progress is not None:
+                            progress(done, total, result.rel)
+                        if cancel is not None and cancel():
+                            raise Cancelled
+                except BaseException:
+                    writer.cancel()
+                    store.rollback()
+                    raise
+                writer.commit(merge=True)
+                store.commit()
+
+            store.begin()
+            store.set_meta("boilerplate", json.dumps(merged_boilerplate))
+            previous = [p for p in store.problems() if not _is_walk_problem(p, self.root)]
+            kept = [p for p in previous if _rel_of(p, self.root) not in file_problems
+                    and _rel_of(p, self.root) not in removed]  # fmt: skip
+            problems = walk_problems + kept + [p for ps in file_problems.values() for p in ps]
+            store.set_problems(problems)
+            store.set_meta("complete", "1")
+            store.commit()
+            report.problems = problems
+            report.documents = store.count()
+        finally:
+            store.close()
+
+    def _read_batch(
+        self,
+        rels: list[str],
+        boilerplate: dict[str, frozenset[str]],
+        workers: int | None,
+        cancel: CancelFn | None,
+    ) -> Iterator[_FileResult]:
+        """Results for a batch of files, read and cleaned in worker processes when it pays."""
+        n = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        if n <= 1 or len(rels) < 64:
+            _init_worker(boilerplate)
+            for rel in rels:
+                if cancel is not None and cancel():
+                    raise Cancelled
+                yield _process_file(str(self.root), rel)
+            return
+        chunks = [(str(self.root), chunk) for chunk in _chunks(rels, 32)]
+        with ProcessPoolExecutor(
+            max_workers=n,
+            mp_context=_worker_context(),
+            initializer=_init_worker,
+            initargs=(boilerplate,),
+        ) as pool:
+            try:
+                for results in pool.map(_process_many, chunks):
+                    yield from results
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+    def _write_file(
+        self,
+        writer: SegmentWriter,
+        store: DocumentStore,
+        result: _FileResult,
+        known: dict[str, FileRecord],
+        report: BuildReport,
+    ) -> None:
+        previous = known.get(result.rel)
+        new_ids = [a.id for a in result.articles]
+        if previous is not None:
+            for gone in set(previous.doc_ids) - set(new_ids):
+                writer.delete_by_term("id", gone)
+                report.deleted += 1
+        if not result.digest:  # unreadable now: forget what it held
+            if previous is not None:
+                store.delete_file(result.rel)
+            return
+        for article in result.articles:
+            writer.update_document(**index_fields(article))
+        store.put_articles(result.rel, result.articles)
+        store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
+                                  tuple(new_ids)))  # fmt: skip
+        if previous is None:
+            report.added += len(new_ids)
+        elif previous.digest != result.digest:
+            report.updated += len(new_ids)
+
+    def _delete(
+        self, ix: Any, store: DocumentStore, removed: list[str], known: dict[str, FileRecord]
+    ) -> None:
+        if not removed:
+            return
+        writer = ix.writer()
+        try:
+            for rel in removed:
+                for doc_id in known[rel].doc_ids:
+                    writer.delete_by_term("id", doc_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        store.begin()
+        for rel in removed:
+            store.delete_file(rel)
+        store.commit()
+
+
+def index_fields(article: Article) -> dict[str, Any]:
+    """The Whoosh document of an article: searchable text only, nothing stored but the id."""
+    return {
+        "id": article.id,
+        "title": article.title or "",
+        "subtitle": article.subtitle or "",
+        "body": article.body,
+        "captions": "\n".join(article.captions),
+        "byline": article.byline or "",
+        "source": article.source or "",
+        "dateline": article.dateline or "",
+        "date": article.date or "",
+        "words": article.word_count,
+    }
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _rel_of(problem: Problem, root: Path) -> str:
+    try:
+        return Path(problem.path).relative_to(root).as_posix()
+    except ValueError:
+        return problem.path
+
+
+def _is_walk_problem(problem: Problem, root: Path) -> bool:
+    """Walk problems (loops, unlistable folders) are found afresh by every run."""
+    return "symbolic link" in problem.reason or problem.reason.startswith("cannot list folder")

@@ -1,0 +1,246 @@
+"""Ranked search over a built index, with snippets and hit offsets into the displayed body.
+
+Queries use Whoosh's syntax: words (all must match), `"phrases"`, `OR`/`NOT`, `prefix*`,
+`fuzzy~`, and fields: `title:`, `source:`, `byline:`, `dateline:`, `date:[2022-02-01 to
+2022-02-05]`. Terms go through the same folding as the index, so `china` finds "Chinа" written
+with a Cyrillic а, and curly and straight quotes delimit phrases alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from whoosh import scoring
+from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+from whoosh.query import Query
+
+from reader.index.analysis import word_spans
+from reader.index.builder import CorpusIndex
+from reader.index.schema import FIELD_BOOSTS, QUERY_FIELDS, SEARCH_FIELDS, build_schema
+from reader.index.store import DocumentStore
+
+SNIPPET_CHARS = 220
+SortOrder = Literal["relevance", "date"]
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
+_FIELD_RE = re.compile(r"(?<![\w.])([A-Za-z_]\w*):(?!//)")
+_DATE_RANGE_RE = re.compile(r"date:\s*([\[{])\s*(\S*)\s+to\s+(\S*)\s*([\]}])", re.IGNORECASE)
+_DATE_VALUE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run, with a message saying what is wrong in it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One result: the `search --json` keys, plus where the hits fall in the snippet."""
+
+    id: str
+    title: str | None
+    date: str | None
+    source: str | None
+    score: float
+    snippet: str
+    hits: tuple[tuple[int, int], ...]
+    snippet_hits: tuple[tuple[int, int], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "hits": [list(span) for span in self.hits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    pagelen: int
+    hits: list[SearchHit]
+
+
+def _check_balanced(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError('a quotation mark (") is not closed')
+    for opening, closing, name in (("(", ")", "parenthesis"), ("[", "]", "bracket")):
+        depth = 0
+        for ch in text:
+            depth += (ch == opening) - (ch == closing)
+            if depth < 0:
+                raise QueryError(f"a closing {name} '{closing}' has no opening one")
+        if depth:
+            raise QueryError(f"an opening {name} '{opening}' is not closed")
+
+
+def _widen_date(value: str, end: bool) -> str:
+    """`2022-02` as an upper bound means the whole month; as a lower bound its first day."""
+    if not value or value == "*":
+        return ""
+    if not _DATE_VALUE_RE.match(value):
+        raise QueryError(f"'{value}' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)")
+    if end and len(value) == 4:
+        return value + "-12-31"
+    if end and len(value) == 7:
+        return value + "-31"
+    return value
+
+
+def prepare_query(text: str) -> str:
+    """Fold typographic quotes, check the syntax, and spell date ranges as the index needs."""
+    text = text.translate(_QUOTES).strip()
+    if not text:
+        raise QueryError("the query is empty")
+    _check_balanced(text)
+    for match in _FIELD_RE.finditer(text):
+        name = match.group(1).lower()
+        if name not in QUERY_FIELDS:
+            fields = ", ".join(f"{f}:" for f in QUERY_FIELDS if f not in ("id", "words"))
+            raise QueryError(f"unknown field '{match.group(1)}:' (fields are {fields})")
+
+    def date_range(m: re.Match[str]) -> str:
+        start, end = _widen_date(m.group(2), False), _widen_date(m.group(3), True)
+        return f"date:{m.group(1)}{start} TO {end}{m.group(4)}"
+
+    return _DATE_RANGE_RE.sub(date_range, text)
+
+
+class Searcher:
+    """An open index, reused across queries: opening costs more than a query."""
+
+    def __init__(self, corpus_index: CorpusIndex) -> None:
+        self.corpus_index = corpus_index
+        self._ix = corpus_index.open_whoosh()
+        self._store = DocumentStore(corpus_index.store_path)
+        self._parser = MultifieldParser(
+            list(SEARCH_FIELDS), build_schema(), fieldboosts=dict(FIELD_BOOSTS)
+        )
+        self._parser.add_plugin(FuzzyTermPlugin())
+        self._parser.add_plugin(GtLtPlugin())
+        self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._store.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> DocumentStore:
+        return self._store
+
+    def refresh(self) -> None:
+        """See the latest committed batch (after a build in this or another process)."""
+        self._searcher = self._searcher.refresh()
+
+    def parse(self, text: str) -> Query:
+        prepared = prepare_query(text)
+        try:
+            return self._parser.parse(prepared)
+        except Exception as exc:  # the parser's own complaints, in its words
+            raise QueryError(f"cannot read the query: {exc}") from None
+
+    def search(
+        self,
+        text: str,
+        *,
+        sort: SortOrder = "relevance",
+        page: int = 1,
+        pagelen: int = 20,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """One page of results.
+
+        Raises:
+            QueryError: the query is malformed; the message says how.
+        """
+        query = self.parse(text)
+        kwargs: dict[str, Any] = {"terms": True}
+        if sort == "date":
+            kwargs.update(sortedby="date", reverse=True)
+        try:
+            results = self._searcher.search_page(query, max(page, 1), pagelen=pagelen, **kwargs)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        ids = [hit["id"] for hit in results]
+        rows = self._store.bodies(ids)
+        hits: list[SearchHit] = []
+        for hit in results:
+            row = rows.get(hit["id"])
+            if row is None:  # indexed but not yet in the store: an interrupted batch
+                continue
+            body, title, date, source = row
+            terms = {
+                term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                for field, term in (hit.matched_terms() or [])
+                if field in SEARCH_FIELDS
+            }
+            spans = word_spans(body, terms) if terms else []
+            snippet, snippet_spans = make_snippet(body, spans) if snippets else ("", [])
+            hits.append(
+                SearchHit(
+                    id=hit["id"],
+                    title=title,
+                    date=date,
+                    source=source,
+                    score=_score(hit.score),
+                    snippet=snippet,
+                    hits=tuple(spans),
+                    snippet_hits=tuple(snippet_spans),
+                )
+            )
+        return SearchResults(text, len(results), results.pagenum, pagelen, hits)
+
+
+def _score(value: object) -> float:
+    """Relevance score; results sorted by date carry their sort key instead, and score 0."""
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def make_snippet(
+    body: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """The stretch of the body with the most hits, cut at word boundaries, and the hits in it."""
+    if not body:
+        return "", []
+    if not spans:
+        start, end = 0, min(len(body), width)
+    else:
+        best, best_count = spans[0][0], 0
+        j = 0
+        for i, (s, _e) in enumerate(spans):
+            j = max(j, i)
+            while j + 1 < len(spans) and spans[j + 1][1] - s <= width:
+                j += 1
+            if j - i + 1 > best_count:
+                best, best_count = s, j - i + 1
+        start = max(0, best - width // 4)
+        end = min(len(body), start + width)
+    if start > 0:
+        space = body.find(" ", start)
+        start = space + 1 if 0 <= space < start + 30 else start
+    if end < len(body):
+        space = body.rfind(" ", start, end)
+        end = space if space > start else end
+    text = body[start:end].replace("\n\n", " ¶ ")
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(body) else ""
+    # "\n\n" -> " ¶ " keeps the length of the text before each hit plus one per break.
+    inside: list[tuple[int, int]] = []
+    for s, e in spans:
+        if s >= start and e <= end:
+            shift = len(prefix) + body.count("\n\n", start, s)
+            inside.append((s - start + shift, e - start + shift))
+    return prefix + text + suffix, inside
