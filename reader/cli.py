@@ -137,7 +137,9 @@ def import_command(directory: str | None, as_json: bool) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for problem in result.problems:
-            err.print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
+            err.print(
+                f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True
+            )
         _console().print(
             f"{len(result.articles)} articles from {result.files_read} files in {root}; "
             f"{len(result.problems)} problem(s); {result.files_skipped} other file(s) ignored."
@@ -174,7 +176,9 @@ def list_command(corpus: str | None) -> None:
             f"[green]{escape(article.source or '-')}[/]  {escape(article.title or '(untitled)')}"
         )
     for problem in result.problems:
-        _console(stderr=True).print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
+        _console(stderr=True).print(
+            f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True
+        )
     sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
 
 
@@ -234,7 +238,9 @@ def index_command(directory: str | None, index_dir: str | None, as_json: bool) -
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         for problem in report.problems:
-            err.print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}")
+            err.print(
+                f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True
+            )
         _console().print(
             f"{report.documents} documents indexed in {corpus_index.directory} "
             f"({report.added} added, {report.updated} updated, {report.deleted} deleted, "

@@ -10,8 +10,10 @@ length and punctuation, bullets, position relative to the story, known furniture
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reader.corpus.dates import parse_date
 from reader.corpus.furniture import Furniture, furniture, strip_bullet
 
 _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", "…", ":", ";")
@@ -46,35 +48,60 @@ class Layout:
     removed: list[str] = field(default_factory=list)
 
 
+COMMON_MARK = "\x1fcommon\x1f"
+"""Prefixed to a boilerplate key when the line is in at least half of its source's files."""
+
+
 def boilerplate_key(line: str) -> str:
     """The form of a line used to count its repetition across the files of a source."""
     return " ".join(strip_bullet(line).casefold().split())
 
 
 def _is_wrapped(lines: list[str]) -> bool:
-    """Whether a block is one paragraph hard-wrapped at a fixed width (e-mail, SGML, Usenet)."""
+    """Whether a block is prose hard-wrapped at a fixed width (e-mail, SGML, Usenet copy).
+
+    Wrapped lines run close to one width and sentences run on from one line into the next
+    (a line that starts in lower case); a list of headlines has neither.
+    """
     if len(lines) < 2:
         return False
+    widest = max(len(ln.rstrip()) for ln in lines)
     inner = [ln.strip() for ln in lines[:-1]]
-    if max(len(ln) for ln in lines) > 100 or sum(map(len, inner)) / len(inner) < 40:
+    full = sum(1 for ln in inner if len(ln) >= max(30, 0.6 * widest))
+    if widest > 100 or full < 0.7 * len(inner):  # paragraph ends inside a block run short
         return False
     open_ended = sum(1 for ln in inner if not ln.endswith(_TERMINAL))
-    return open_ended * 2 >= len(inner)
+    runs_on = any(ln.strip()[:1].islower() for ln in lines[1:])
+    return open_ended * 2 >= len(inner) and runs_on
 
 
-def split_items(text: str) -> list[Item]:
-    """Cut text into paragraph-sized items, keeping bullets with their indented continuation."""
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def split_items(text: str, keep_whole: Callable[[str], bool] | None = None) -> list[Item]:
+    """Cut text into paragraph-sized items, keeping bullets with their indented continuation.
+
+    Args:
+        text: plain text.
+        keep_whole: lines for which this is true are never joined with their neighbours (known
+            furniture), so a wrapped-looking block that holds one stays line by line.
+    """
     items: list[Item] = []
     block: list[str] = []
 
     def flush() -> None:
         if not block:
             return
-        if _is_wrapped(block) and not any(_BULLET_LINE.match(ln) for ln in block):
+        joinable = not any(_BULLET_LINE.match(ln) for ln in block) and not (
+            keep_whole and any(keep_whole(ln) for ln in block)
+        )
+        if joinable and _is_wrapped(block):
+            base = min(_indent(ln) for ln in block)
             para: list[str] = []
             for ln in block:
-                # In wrapped text an indented line starts a new paragraph.
-                if para and ln[:1].isspace() and not block[0][:1].isspace():
+                # In wrapped text a line indented past the block's margin starts a paragraph.
+                if para and _indent(ln) > base:
                     items.append(Item(" ".join(para)))
                     para = []
                 para.append(ln.strip())
@@ -114,8 +141,11 @@ def _is_navigation(text: str, furn: Furniture) -> bool:
 
 
 def is_caption(text: str, furn: Furniture) -> bool:
-    """A photo caption or photo credit, judged by its credit parenthetical or its opening."""
+    """A photo caption or photo credit, judged by its credit (a parenthetical naming a photo
+    agency, or "Photograph: Name") or its opening."""
     if furn.caption_prefix_re.match(text) or _IMAGE_GLUED.match(text):
+        return True
+    if furn.caption_credit_re.search(text):
         return True
     return bool(furn.photo_credit_re.search(text)) and len(text.split()) >= 4
 
@@ -124,6 +154,12 @@ def is_byline_like(text: str) -> bool:
     """Header lines that carry a byline or a date stamp, whatever their length."""
     low = text.casefold()
     return low.startswith("by ") or " | " in text or bool(re.search(r"\bby [A-Z]{2,}\b", text))
+
+
+def _is_metadata_line(text: str) -> bool:
+    """Bylines and date lines: they repeat across a site's files (one reporter, one day) and
+    are still this article's metadata, never template."""
+    return is_byline_like(text) or (len(text.split()) <= 12 and parse_date(text) is not None)
 
 
 def _caption_text(text: str) -> str:
@@ -146,15 +182,32 @@ def clean_text(
         furn: the furniture vocabulary (the shipped one by default).
     """
     furn = furn or furniture()
-    items = split_items(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+
+    def known_furniture(line: str) -> bool:
+        return bool(
+            furn.furniture_phrase(line)
+            or furn.truncation_phrase(line)
+            or (boilerplate and boilerplate_key(line) in boilerplate)
+        )
+
+    clean = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    items = split_items(clean, keep_whole=known_furniture)
     layout = Layout()
+    header: list[str] = []
+    repeated: set[str] = set()  # prose on most of a site's pages: template if it ends the page
     in_body = False
     skipping_card = False  # inside an "In this article:" style card of bullets
     for index, item in enumerate(items):
         line = item.text
-        if boilerplate and boilerplate_key(line) in boilerplate:
-            layout.removed.append(line)
-            continue
+        key = boilerplate_key(line) if boilerplate else ""
+        if key in boilerplate:
+            # Repeated lines are template in the header, but inside the story only when they
+            # are not prose: versions of one wire story share whole paragraphs.
+            if not (in_body and _is_prose(line)) and not _is_metadata_line(line):
+                layout.removed.append(line)
+                continue
+            if COMMON_MARK + key in boilerplate:
+                repeated.add(line)
         if in_body and furn.truncation_phrase(line):
             layout.removed.extend(it.text for it in items[index:])
             break
@@ -162,7 +215,7 @@ def clean_text(
             layout.removed.append(line)
             continue
         skipping_card = False
-        phrase = furn.furniture_phrase(line)
+        phrase = furn.furniture_phrase(line, in_header=not in_body)
         if phrase is not None:
             layout.removed.append(line)
             skipping_card = phrase.endswith(":")
@@ -192,20 +245,36 @@ def clean_text(
         if item.bullet or _is_navigation(line, furn):
             layout.removed.append(line)
             continue
-        if layout.title_line is None and not has_title:
-            layout.title_line = line
-            continue
-        if not is_byline_like(line) and (DATELINE_RE.match(line) or _is_prose(line)):
+        titled = has_title or any(_headline_shaped(h) for h in header)
+        if not is_byline_like(line) and (DATELINE_RE.match(line) or (titled and _is_prose(line))):
             in_body = True
             layout.body.append(line)
             continue
-        layout.header.append(line)
+        header.append(line)
 
+    _place_header(layout, header, has_title)
     if not layout.body and layout.header:
         # No paragraph looked like story prose (a list, a poem, a stub): keep what there is.
         layout.body, layout.header = layout.header, []
-    _trim_tail(layout, furn)
+    _trim_tail(layout, furn, repeated)
     return layout
+
+
+def _headline_shaped(line: str) -> bool:
+    """Two words or more and not a byline: one-word lines above a headline are section
+    labels and breadcrumbs ("World", "Europe")."""
+    return len(line.split()) >= 2 and not is_byline_like(line)
+
+
+def _place_header(layout: Layout, header: list[str], has_title: bool) -> None:
+    """The title is the first headline-shaped header line; short lines above it are dropped."""
+    if has_title or not header:
+        layout.header = header
+        return
+    first = next((i for i, h in enumerate(header) if _headline_shaped(h)), 0)
+    layout.removed.extend(header[:first])
+    layout.title_line = header[first]
+    layout.header = header[first + 1 :]
 
 
 def _credit_only(line: str) -> bool:
@@ -213,13 +282,24 @@ def _credit_only(line: str) -> bool:
     return len(line.split()) <= 12
 
 
-def _trim_tail(layout: Layout, furn: Furniture) -> None:
-    """Drop short unpunctuated lines (tags, share labels) and credits left at the story's end."""
-    while layout.body:
-        last = layout.body[-1]
+def _trim_tail(layout: Layout, furn: Furniture, repeated: set[str]) -> None:
+    """Drop the page's footer left after the story: a few short lines after the closing
+    credit line, tags and share labels, and credits themselves (kept apart)."""
+    body = layout.body
+    last_credit = next(
+        (i for i in range(len(body) - 1, -1, -1) if furn.is_credit_line(body[i])), None
+    )
+    if last_credit is not None:
+        after = body[last_credit + 1 :]
+        if len(after) <= 3 and all(len(p.split()) <= 25 for p in after):
+            layout.removed.extend(after)
+            del body[last_credit + 1 :]
+    while body:
+        last = body[-1]
+        words = len(last.split())
         if furn.is_credit_line(last):
-            layout.credits.insert(0, layout.body.pop())
-        elif len(last.split()) <= 6 and not last.endswith(_TERMINAL):
-            layout.removed.append(layout.body.pop())
+            layout.credits.insert(0, body.pop())
+        elif words <= 3 or (words <= 6 and not last.endswith(_TERMINAL)) or last in repeated:
+            layout.removed.append(body.pop())
         else:
             break

@@ -213,7 +213,7 @@ def read_jsonl(doc_id: str, path: str, text: str) -> Iterator[SourceText | Recor
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield RecordError(f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})")
+            yield RecordError(f"line {lineno}: invalid JSON (column {exc.colno}: {exc.msg})")
             continue
         try:
             yield record_to_source(f"{doc_id}#{n}", path, record, "jsonl")

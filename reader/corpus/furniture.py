@@ -22,24 +22,35 @@ class Furniture:
     """Compiled matchers for the kinds of furniture line the cleaner recognises."""
 
     line_prefixes: tuple[str, ...]
+    line_contains: tuple[str, ...]
     truncate_after: tuple[str, ...]
     navigation_words: frozenset[str]
     counter_re: re.Pattern[str]
     credit_res: tuple[re.Pattern[str], ...]
     photo_credit_re: re.Pattern[str]
     caption_prefix_re: re.Pattern[str]
+    caption_credit_re: re.Pattern[str]
     agencies: dict[str, str]  # upper-case alias -> canonical name
 
-    def furniture_phrase(self, line: str) -> str | None:
-        """The known furniture phrase this line starts with, if the line is that furniture."""
+    def furniture_phrase(self, line: str, *, in_header: bool = False) -> str | None:
+        """The known furniture phrase this line starts with, if the line is that furniture.
+
+        Short phrases ("Sign in") are furniture on short lines only, since a story paragraph
+        may begin with the same words; before the story starts any length goes (a cookie
+        banner is long), and long specific phrases begin whole paragraphs of furniture.
+        """
         text = strip_bullet(line).lstrip("·•").strip()
         low = text.casefold()
         words = len(text.split())
         for phrase in self.line_prefixes:
-            # Short phrases ("Sign in") are only furniture on short lines; long specific
-            # phrases ("Our goal is to create a safe ...") begin whole paragraphs of it.
-            if low.startswith(phrase.casefold()) and (words <= 15 or len(phrase.split()) >= 4):
+            if low.startswith(phrase.casefold()) and (
+                in_header or words <= 15 or len(phrase.split()) >= 4
+            ):
                 return phrase
+        if words <= 25:
+            for phrase in self.line_contains:
+                if phrase.casefold() in low:
+                    return phrase
         if self.counter_re.match(text):
             return text
         return None
@@ -85,6 +96,7 @@ def furniture() -> Furniture:
     credit_words = "|".join(re.escape(w) for w in data["photo_credit_words"])
     return Furniture(
         line_prefixes=tuple(sorted(data["line_prefixes"], key=len, reverse=True)),
+        line_contains=tuple(data["line_contains"]),
         truncate_after=tuple(sorted(data["truncate_after"], key=len, reverse=True)),
         navigation_words=frozenset(w.casefold() for w in data["navigation_words"]),
         counter_re=re.compile(rf"^[·•]?\s*\d[\d,.]*\s*(?:{units})$", re.IGNORECASE),
@@ -93,6 +105,11 @@ def furniture() -> Furniture:
         photo_credit_re=re.compile(rf"\([^()]*(?:{credit_words})[^()]*\)(?:\s*\([^()]*\))*\s*$"),
         caption_prefix_re=re.compile(
             "^(?:" + "|".join(re.escape(p) for p in data["caption_prefixes"]) + ")"
+        ),
+        caption_credit_re=re.compile(
+            r"[.!?”\"]\s+(?:"
+            + "|".join(re.escape(w) for w in data["caption_credit_labels"])
+            + r"):\s*\S[^.!?]{0,80}$"
         ),
         agencies=agencies,
     )

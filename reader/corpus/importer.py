@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.corpus import formats
 from reader.corpus.articles import build_article
-from reader.corpus.cleaning import boilerplate_key
+from reader.corpus.cleaning import COMMON_MARK, boilerplate_key
 from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText, decode_bytes
 from reader.corpus.furniture import furniture
 from reader.corpus.model import Article, Problem, SourceText
@@ -215,9 +215,10 @@ def learn_boilerplate(
         if n < min_group:
             continue
         threshold = max(3, (n + 4) // 5)
-        lines = frozenset(k for k, c in counter.items() if c >= threshold)
+        lines = {k for k, c in counter.items() if c >= threshold}
+        lines |= {COMMON_MARK + k for k, c in counter.items() if c * 2 >= n}
         if lines:
-            learned[group] = lines
+            learned[group] = frozenset(lines)
     return learned
 
 

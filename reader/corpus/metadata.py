@@ -8,21 +8,24 @@ knows month names, "a.m.", weekdays and many languages.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from reader.corpus.cleaning import DATELINE_RE, Layout
+from reader.corpus.dates import parse_date
 from reader.corpus.furniture import Furniture
 
 _DATE_KEY = re.compile(
     r"^(?:date|dated|published|posted|updated|last updated|first published)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _BY = re.compile(r"^(?P<before>.*?)\s*\bby\s+(?P<who>.+)$", re.IGNORECASE | re.DOTALL)
 _CAPS_NAME = re.compile(r"^[A-Z][A-Z.'’\-]*(?:\s+[A-Z][A-Z.'’\-]*){1,5}$")
+_NAME_LINE = re.compile(
+    r"^(?P<who>[A-Z][\w.'’\-]+(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|bin|al))*\s+[A-Z][\w'’\-]+)"
+    r"(?:\s+in\s+[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+)*)?$"
+)
 _NAME_TOKEN = re.compile(r"[A-Za-z][\w.'’\-]*")
 
 
@@ -51,25 +54,6 @@ def name_case(name: str) -> str:
         return out
 
     return " ".join(word(w) for w in name.split())
-
-
-def parse_date(text: str) -> tuple[str, str | None] | None:
-    """(ISO date, ISO datetime or None) for a string that states a full calendar date."""
-    text = text.strip().strip("|·,").strip()
-    if not text or not _YEAR.search(text) or len(text) > 80:
-        return None
-    import dateparser  # imported here: it costs a tenth of a second, and many runs never need it
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = dateparser.parse(
-            text,
-            settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
-        )
-    if parsed is None:
-        return None
-    has_time = bool(re.search(r"\d:\d\d|\b\d{1,2}\s*[ap]\.?m\b", text, re.IGNORECASE))
-    return parsed.date().isoformat(), parsed.isoformat(timespec="minutes") if has_time else None
 
 
 def date_from_hint(value: Any) -> tuple[str, str | None] | None:
@@ -175,6 +159,12 @@ def extract_metadata(layout: Layout, hints: dict[str, Any], furn: Furniture) -> 
                 who, agency = _split_people_and_source(seg, furn)
                 byline = byline or who
                 source = source or agency
+            elif (
+                byline is None
+                and (named := _NAME_LINE.match(seg))
+                and len(named.group("who").split()) <= 4
+            ):
+                byline = named.group("who")  # "Sofia Mendes in Lisbon", "Lena Fischer"
             elif subtitle is None and seg != title:
                 subtitle = seg
 

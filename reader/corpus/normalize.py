@@ -256,9 +256,10 @@ def _units(chars: list[str]) -> list[tuple[int, int]]:
     for i, ch in enumerate(chars):
         if units and _attaches_to_previous(ch):
             units[-1] = (units[-1][0], i + 1)
-        else:
-            units.append((i, i + 1))
-        # An ASCII base never composes with or reorders against what precedes it.
+            continue
+        units.append((i, i + 1))
+        # Only a new unit's first character can join it to the previous unit; marks added
+        # later sit behind that base. An ASCII base never composes with what precedes it.
         while len(units) >= 2 and ord(chars[units[-1][0]]) >= 0x80:
             prev, last = units[-2], units[-1]
             a = "".join(chars[prev[0] : prev[1]])

@@ -1,0 +1,27 @@
+"""Full calendar dates in the many ways pages write them, parsed by `dateparser`."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def parse_date(text: str) -> tuple[str, str | None] | None:
+    """(ISO date, ISO datetime or None) for a string that states a full calendar date."""
+    text = text.strip().strip("|·,").strip()
+    if not text or not _YEAR.search(text) or len(text) > 80:
+        return None
+    import dateparser  # imported here: it costs a tenth of a second, and many runs never need it
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = dateparser.parse(
+            text,
+            settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
+        )
+    if parsed is None:
+        return None
+    has_time = bool(re.search(r"\d:\d\d|\b\d{1,2}\s*[ap]\.?m\b", text, re.IGNORECASE))
+    return parsed.date().isoformat(), parsed.isoformat(timespec="minutes") if has_time else None
