@@ -173,7 +173,8 @@ def list_command(corpus: str | None) -> None:
     for article in sorted(result.articles, key=lambda a: (a.date or "", a.id)):
         console.print(
             f"[cyan]{escape(article.id)}[/]  {article.date or '          '}  "
-            f"[green]{escape(article.source or '-')}[/]  {escape(article.title or '(untitled)')}"
+            f"[green]{escape(article.source or '-')}[/]  {escape(article.title or '(untitled)')}",
+            soft_wrap=True,
         )
     for problem in result.problems:
         _console(stderr=True).print(

@@ -152,6 +152,8 @@ def is_caption(text: str, furn: Furniture) -> bool:
 
 def is_byline_like(text: str) -> bool:
     """Header lines that carry a byline or a date stamp, whatever their length."""
+    if len(text.split()) > 25:  # a paragraph that says "as seen by GOES-13" is prose
+        return False
     low = text.casefold()
     return low.startswith("by ") or " | " in text or bool(re.search(r"\bby [A-Z]{2,}\b", text))
 
@@ -194,6 +196,7 @@ def clean_text(
     items = split_items(clean, keep_whole=known_furniture)
     layout = Layout()
     header: list[str] = []
+    set_aside: list[tuple[int, str]] = []  # header bullets and menus, with their place
     repeated: set[str] = set()  # prose on most of a site's pages: template if it ends the page
     in_body = False
     skipping_card = False  # inside an "In this article:" style card of bullets
@@ -209,8 +212,11 @@ def clean_text(
             if COMMON_MARK + key in boilerplate:
                 repeated.add(line)
         if in_body and furn.truncation_phrase(line):
-            layout.removed.extend(it.text for it in items[index:])
-            break
+            if sum(len(p.split()) for p in layout.body) >= 50:
+                layout.removed.extend(it.text for it in items[index:])
+                break
+            layout.removed.append(line)  # too early to be the story's end: one line of furniture
+            continue
         if item.bullet and skipping_card:
             layout.removed.append(line)
             continue
@@ -242,10 +248,15 @@ def clean_text(
                 layout.body.append(line)
             continue
         # Header.
+        titled = has_title or any(_headline_shaped(h) for h in header)
+        if item.bullet and titled and _is_prose(line):
+            in_body = True  # a story that opens with a list (trafilatura's "- " items)
+            layout.body.append(line)
+            continue
         if item.bullet or _is_navigation(line, furn):
             layout.removed.append(line)
+            set_aside.append((len(header), line))
             continue
-        titled = has_title or any(_headline_shaped(h) for h in header)
         if not is_byline_like(line) and (DATELINE_RE.match(line) or (titled and _is_prose(line))):
             in_body = True
             layout.body.append(line)
@@ -253,9 +264,14 @@ def clean_text(
         header.append(line)
 
     _place_header(layout, header, has_title)
-    if not layout.body and layout.header:
-        # No paragraph looked like story prose (a list, a poem, a stub): keep what there is.
-        layout.body, layout.header = layout.header, []
+    if not layout.body and (layout.header or set_aside):
+        # No paragraph looked like story prose (a list, a poem, a stub): keep what there is,
+        # in page order, bullets and all.
+        lines = list(layout.header)
+        offset = len(header) - len(layout.header)
+        for position, line in reversed(set_aside):
+            lines.insert(max(0, position - offset), line)
+        layout.body, layout.header = lines, []
     _trim_tail(layout, furn, repeated)
     return layout
 

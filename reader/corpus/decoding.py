@@ -31,6 +31,37 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(head) // 20)
 
 
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the undecodable bytes as cp1252."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("reader-cp1252", _cp1252_bytes)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray cp1252 bytes (a pasted curly quote) is still UTF-8: read the
+    stray bytes as cp1252 rather than let a detector pick an encoding that garbles the rest."""
+    valid = bad = 0
+    view = data
+    while view:
+        try:
+            view.decode("utf-8")
+            valid += sum(1 for b in view if b >= 0xC0)
+            break
+        except UnicodeDecodeError as exc:
+            valid += sum(1 for b in view[: exc.start] if b >= 0xC0)
+            bad += 1
+            if bad > 50:
+                return None
+            view = view[exc.end :]
+    if bad > valid:
+        return None  # no real UTF-8 here: a single-byte encoding, for the detector to name
+    return data.decode("utf-8", errors="reader-cp1252")
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """(text, encoding name): BOMs first, then UTF-8, then charset-normalizer's best guess."""
     if not data.strip():
@@ -47,7 +78,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed, "utf-8"
+    results = from_bytes(data)
+    best = results.best()
     if best is None or best.encoding is None:
         raise UnreadableText("cannot decode text: the encoding is not recognisable")
+    # When several code pages read the bytes equally well, take windows-1252, the web's
+    # default for Western text (WHATWG), over a Central European or Mac guess.
+    for match in results:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01:
+            return str(match), "cp1252"
     return str(best), best.encoding
