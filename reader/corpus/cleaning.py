@@ -310,12 +310,15 @@ def _trim_tail(layout: Layout, furn: Furniture, repeated: set[str]) -> None:
         if len(after) <= 3 and all(len(p.split()) <= 25 for p in after):
             layout.removed.extend(after)
             del body[last_credit + 1 :]
+    prose = any(_is_prose(p) for p in body)  # a results table has no prose: keep it whole
     while body:
         last = body[-1]
         words = len(last.split())
         if furn.is_credit_line(last):
             layout.credits.insert(0, body.pop())
-        elif words <= 3 or (words <= 6 and not last.endswith(_TERMINAL)) or last in repeated:
+        elif prose and (
+            words <= 3 or (words <= 6 and not last.endswith(_TERMINAL)) or last in repeated
+        ):
             layout.removed.append(body.pop())
         else:
             break

@@ -321,3 +321,17 @@ def test_paragraphs_shared_by_versions_of_one_story_are_kept(tmp_path: Path, ver
         assert BANNER not in article.body and TIP_LINE not in article.body
     for story in others:
         assert articles[f"{story.slug}.txt"].paragraphs == list(story.paragraphs)
+
+
+def test_a_results_table_without_prose_is_kept(tmp_path: Path) -> None:
+    """Wire earnings tables are all short lines; none of them is furniture."""
+    table = (
+        "AMERICAN STORES CO 4TH QTR NET\n\n"
+        "Shr one dlr vs 73 cts\n    Net 12.6 mln vs 15.8 mln\n    Revs 337.3 mln vs 315.2 mln\n"
+        "    Nine mths\n    Shr 3.07 dlrs vs 3.08 dlrs\n"
+    )
+    (tmp_path / "table.txt").write_text(table, encoding="utf-8")
+    article = import_corpus(tmp_path).articles[0]
+    assert article.title == "AMERICAN STORES CO 4TH QTR NET"
+    assert article.paragraphs[0] == "Shr one dlr vs 73 cts"
+    assert article.paragraphs[-1] == "Shr 3.07 dlrs vs 3.08 dlrs"
