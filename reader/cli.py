@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from reader.bundled import sample_corpus_dir
 from reader.corpus.importer import import_corpus, load_article
-from reader.corpus.model import Article
+from reader.corpus.model import Article, Problem
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -57,6 +57,12 @@ corpus_option = click.option(
 @click.version_option(package_name="corpus-reader")
 def cli() -> None:
     """Corpus Reader: read, search and compare a folder of news articles."""
+
+
+def print_problems(err: Console, problems: list[Problem]) -> None:
+    """One line per file that could not be read: the file, then the reason."""
+    for problem in problems:
+        err.print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True)
 
 
 def _print_article(console: Console, article: Article, raw: bool) -> None:
@@ -136,10 +142,7 @@ def import_command(directory: str | None, as_json: bool) -> None:
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for problem in result.problems:
-            err.print(
-                f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True
-            )
+        print_problems(err, result.problems)
         _console().print(
             f"{len(result.articles)} articles from {result.files_read} files in {root}; "
             f"{len(result.problems)} problem(s); {result.files_skipped} other file(s) ignored."
@@ -238,10 +241,7 @@ def index_command(directory: str | None, index_dir: str | None, as_json: bool) -
             "problems": [{"path": p.path, "reason": p.reason} for p in report.problems],
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
-        for problem in report.problems:
-            err.print(
-                f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True
-            )
+        print_problems(err, report.problems)
         _console().print(
             f"{report.documents} documents indexed in {corpus_index.directory} "
             f"({report.added} added, {report.updated} updated, {report.deleted} deleted, "
