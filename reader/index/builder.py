@@ -171,7 +171,6 @@ class CorpusIndex:
             with DocumentStore(self.store_path) as store:
                 version = store.get_meta("schema_version")
                 root = store.get_meta("corpus_root")
-                complete = store.get_meta("complete")
         except sqlite3.DatabaseError as exc:
             return f"the document store is damaged ({exc})"
         if version != str(SCHEMA_VERSION):
@@ -188,8 +187,7 @@ class CorpusIndex:
             except Exception as exc:
                 gc.collect()
                 return f"the search index is damaged ({type(exc).__name__}: {exc})"
-        if complete != "1":
-            return None  # usable; an earlier run was interrupted and the next completes it
+        # An interrupted run (complete != "1") still leaves a usable index; the next completes it.
         return None
 
     def open_store(self) -> DocumentStore:
