@@ -1,0 +1,1 @@
+"""Named entities: extraction, gazetteer, variant merging and the alias table."""

@@ -1,0 +1,1 @@
+"""Related stories: fingerprints, clusters, alignment and diff of versions."""
