@@ -203,7 +203,6 @@ class Searcher:
             )
         return SearchResults(text, len(results), results.pagenum, pagelen, hits)
 
-
     def matching_ids(self, text: str, limit: int | None = None) -> tuple[str, ...]:
         """Ids of every match, best first, without reading texts: what a list filter needs.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -200,7 +201,7 @@ class ReadingPane(QWidget):
         if article.display_html:
             cursor.insertBlock(para, plain)
             body_start = cursor.position()
-            cursor.insertHtml(article.display_html)
+            cursor.insertHtml(_without_title(article.display_html, article.title))
             self._markdown_positions = self._find_in_document(article, body_start)
             return
         offset = 0
@@ -368,6 +369,16 @@ class ReadingPane(QWidget):
         """The text under each hit highlight (what a test or a screen reader checks)."""
         return [sel.cursor.selectedText() for sel in self.browser.extraSelections()
                 if sel.format.background().style() != 0]  # fmt: skip
+
+
+def _without_title(html: str, title: str | None) -> str:
+    """Rendered Markdown opens with the `#` heading the header already shows: drop it once."""
+    stripped = html.lstrip()
+    if title and stripped.startswith("<h1>"):
+        end = stripped.find("</h1>")
+        if end > 0 and stripped[4:end].strip() == html_escape(title):
+            return stripped[end + 5 :]
+    return html
 
 
 def _selection(doc: QTextDocument, start: int, end: int, fmt: QTextCharFormat) -> Any:

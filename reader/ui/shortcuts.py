@@ -67,9 +67,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("related.compare", "Compare with the selected version", ("Ctrl+D",)),
     Shortcut("index.update", "Update the index", ("F5",), "view-refresh", Std.Refresh),
     Shortcut("index.cancel", "Cancel the running job", ("Ctrl+Shift+X",), "process-stop"),
-    Shortcut(
-        "help.shortcuts", "Keyboard shortcuts", ("F1",), "help-contents", Std.HelpContents
-    ),
+    Shortcut("help.shortcuts", "Keyboard shortcuts", ("F1",), "help-contents", Std.HelpContents),
 )
 
 BY_ACTION = {s.action: s for s in SHORTCUTS}
