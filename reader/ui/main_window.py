@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        for column, width in ((SOURCE, 130), (DATE, 92), (WORDS, 62), (VERSIONS, 66)):
+        for column, width in ((SOURCE, 140), (DATE, 86), (WORDS, 58), (VERSIONS, 60)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
@@ -219,8 +219,10 @@ class MainWindow(QMainWindow):
         geometry = state.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        else:  # first run: the article gets the most room, the docks a narrow column
+            self.resize(1360, 820)
+            self.splitter.setSizes([560, 560])
+            self.resizeDocks([self.entities_dock], [260], Qt.Orientation.Horizontal)
         for key, restore in (
             ("windowState", self.restoreState),
             ("splitter", self.splitter.restoreState),

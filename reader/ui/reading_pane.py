@@ -26,6 +26,8 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextLength,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -189,9 +191,13 @@ class ReadingPane(QWidget):
                     cursor.insertText("  ·  ", muted)
                 cursor.insertText(text, fmt)
         rule = QTextBlockFormat()
-        rule.setBottomMargin(10)
+        rule.setTopMargin(2)
+        rule.setBottomMargin(6)
+        rule.setProperty(
+            QTextFormat.Property.BlockTrailingHorizontalRulerWidth,
+            QTextLength(QTextLength.Type.PercentageLength, 100),
+        )
         cursor.insertBlock(rule)
-        cursor.insertHtml("<hr/>")
 
     def _insert_body(self, cursor: QTextCursor, article: Article) -> None:
         plain = QTextCharFormat()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from reader.ui.docks.entities import EntitiesDock
-from reader.ui.models.document_table import DATE, TITLE, WORDS, DocumentTableModel
+from reader.ui.models.document_table import DATE, SOURCE, TITLE, WORDS, DocumentTableModel
 from reader.ui.models.simple_table import TupleTableModel
 
 ROWS = [
@@ -24,7 +24,12 @@ def test_document_table_model(qtmodeltester) -> None:
     model.sort(WORDS, Qt.SortOrder.DescendingOrder)
     assert [model.doc_id(r) for r in range(3)] == ["a.txt", "b.txt", "c.txt"]
     model.sort(DATE)
-    assert model.doc_id(0) == "c.txt"
+    assert [model.doc_id(r) for r in range(3)] == ["c.txt", "a.txt", "b.txt"]
+    assert model.data(model.index(1, SOURCE)) == "AP"
+    assert model.data(model.index(1, DATE)) == "2022-02-03"
+    assert model.data(model.index(1, WORDS)) == "1,200"
+    model.sort(SOURCE, Qt.SortOrder.DescendingOrder)
+    assert [model.doc_id(r) for r in range(3)] == ["b.txt", "a.txt", "c.txt"]
     qtmodeltester.check(model)
     model.set_filter(["b.txt", "gone.txt", "a.txt"])
     assert [model.doc_id(r) for r in range(model.rowCount())] == ["b.txt", "a.txt"]

@@ -54,7 +54,7 @@ class DocumentTableModel(QAbstractTableModel):
                 return str(count) if count else ""
             if col == TITLE:
                 return row[1] or row[0]
-            return row[col]
+            return row[col + 1]  # source and date follow the id in a row
         if role == ID_ROLE:
             return row[0]
         if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
@@ -170,5 +170,5 @@ class DocumentTableModel(QAbstractTableModel):
         elif column == TITLE:
             keys = [(row[1] or row[0]).casefold() for row in rows]
         else:
-            keys = [row[column].casefold() for row in rows]
+            keys = [row[column + 1].casefold() for row in rows]
         self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
