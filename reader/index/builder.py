@@ -10,6 +10,7 @@ leaves the last committed batch, which opens and answers; the next run completes
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -321,7 +322,8 @@ class CorpusIndex:
     ) -> None:
         store = DocumentStore(self.store_path)
         ix = self.open_whoosh()
-        try:
+        with contextlib.ExitStack() as stack:
+            stack.callback(store.close)
             known = store.files()
             changed, removed, restat, unchanged, walk_problems = self._scan(known)
             report.unchanged = unchanged
@@ -348,11 +350,12 @@ class CorpusIndex:
             done = 0
             total = len(changed)
             file_problems: dict[str, list[Problem]] = defaultdict(list)
+            pool = stack.enter_context(_reader_pool(len(changed), all_boilerplate, workers))
             for batch in _chunks(changed, BATCH_FILES):
                 writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 store.begin()
                 try:
-                    for result in self._read_batch(batch, all_boilerplate, workers, cancel):
+                    for result in self._read_batch(batch, all_boilerplate, pool, cancel):
                         self._write_file(writer, store, result, known, report)
                         file_problems[result.rel] = result.problems
                         done += 1
@@ -378,19 +381,16 @@ class CorpusIndex:
             store.commit()
             report.problems = problems
             report.documents = store.count()
-        finally:
-            store.close()
 
     def _read_batch(
         self,
         rels: list[str],
         boilerplate: dict[str, frozenset[str]],
-        workers: int | None,
+        pool: ProcessPoolExecutor | None,
         cancel: CancelFn | None,
     ) -> Iterator[_FileResult]:
-        """Results for a batch of files, read and cleaned in worker processes when it pays."""
-        n = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        if n <= 1 or len(rels) < 64:
+        """Results for a batch of files, read and cleaned in the pool's processes if any."""
+        if pool is None:
             _init_worker(boilerplate)
             for rel in rels:
                 if cancel is not None and cancel():
@@ -398,18 +398,8 @@ class CorpusIndex:
                 yield _process_file(str(self.root), rel)
             return
         chunks = [(str(self.root), chunk) for chunk in _chunks(rels, 32)]
-        with ProcessPoolExecutor(
-            max_workers=n,
-            mp_context=_worker_context(),
-            initializer=_init_worker,
-            initargs=(boilerplate,),
-        ) as pool:
-            try:
-                for results in pool.map(_process_many, chunks):
-                    yield from results
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        for results in pool.map(_process_many, chunks):
+            yield from results
 
     def _write_file(
         self,
@@ -473,6 +463,30 @@ def index_fields(article: Article) -> dict[str, Any]:
         "date": article.date or "",
         "words": article.word_count,
     }
+
+
+@contextlib.contextmanager
+def _reader_pool(
+    files: int, boilerplate: dict[str, frozenset[str]], workers: int | None
+) -> Iterator[ProcessPoolExecutor | None]:
+    """One pool of readers for the whole run (starting one costs a few tenths of a second),
+    none when the work is too small to pay for it; on error or cancel, stopped at once."""
+    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n <= 1 or files < 64:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=_worker_context(),
+        initializer=_init_worker,
+        initargs=(boilerplate,),
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
