@@ -33,8 +33,35 @@ NAME_LABELS = ("PERSON", "ORG", "PLACE")
 _LEADING_THE = re.compile(r"^[Tt]he\s+")
 _NAME_PART_RE = re.compile(r"^[A-Z][\w'’-]+$")
 _FUNCTION_WORDS = frozenset(
-    "a an the of and or in on at to for by with from as is it he she we they i this that "
-    "but not new".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "it",
+        "he",
+        "she",
+        "we",
+        "they",
+        "i",
+        "this",
+        "that",
+        "but",
+        "not",
+        "new",
+    ]
 )
 
 
@@ -155,7 +182,7 @@ def _inside_capitalised_run(text: str, start: int, end: int) -> bool:
     if before:
         word = before.group(1)
         head = text[: start - len(before.group(0))].rstrip()
-        sentence_start = not head or head[-1] in ".!?\n\"“:"
+        sentence_start = not head or head[-1] in '.!?\n"“:'
         if not sentence_start and word.lower() not in _FUNCTION_WORDS | TITLES:
             return True
     return False

@@ -59,7 +59,9 @@ class Gazetteer:
             if options:
                 for option, surface in options:
                     n = len(option)
-                    if tuple(words[i : i + n]) == option and _spaced_like(text, tokens, i, n, surface):
+                    if tuple(words[i : i + n]) == option and _spaced_like(
+                        text, tokens, i, n, surface
+                    ):
                         found.append((tokens[i][1], tokens[i + n - 1][2], self.entries[surface]))
                         matched = n
                         break

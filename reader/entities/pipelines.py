@@ -93,9 +93,7 @@ class SpacyExtractor:
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         docs = self._nlp.pipe((p for _i, _o, p in pieces), batch_size=32)
         for (i, offset, _piece), doc in zip(pieces, docs, strict=True):
-            out[i].extend(
-                (offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
-            )
+            out[i].extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
         return out
 
     def extract(self, texts: list[str]) -> list[list[Mention]]:

@@ -47,6 +47,7 @@ from reader.corpus.importer import (
     walk_corpus,
 )
 from reader.corpus.model import Article, Problem, SourceText
+from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, build_schema
 from reader.index.store import DocumentStore, FileRecord
@@ -151,6 +152,7 @@ class CorpusIndex:
     def __init__(self, corpus_root: Path | str, index_dir: Path | str | None = None) -> None:
         self.root = Path(corpus_root).resolve()
         self.directory = index_dir_for(self.root, index_dir)
+        self._entity_fields: dict[str, tuple[str, dict[str, str]]] = {}
 
     @property
     def whoosh_dir(self) -> Path:
@@ -322,6 +324,8 @@ class CorpusIndex:
     ) -> None:
         store = DocumentStore(self.store_path)
         ix = self.open_whoosh()
+        # Entity fields the index already held, re-added with an unchanged article it rewrites.
+        self._entity_fields = indexed_fields(self.directory)
         with contextlib.ExitStack() as stack:
             stack.callback(store.close)
             known = store.files()
@@ -420,7 +424,9 @@ class CorpusIndex:
                 store.delete_file(result.rel)
             return
         for article in result.articles:
-            writer.update_document(**index_fields(article))
+            entities = self._entity_fields.get(article.id)
+            extra = entities[1] if entities and entities[0] == article.content_hash else {}
+            writer.update_document(**index_fields(article), **extra)
         store.put_articles(result.rel, result.articles)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip
