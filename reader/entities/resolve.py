@@ -134,9 +134,12 @@ class _Clusterer:
         entry = self.gazetteer.get(form)
         if entry is None and form.isupper() and len(form) > 3:
             entry = self.gazetteer.get(form.title())
-        if entry is not None and entry.type == m.type:
-            if (m.type, match_key(form)) not in self.split:
-                return form, entry.canonical
+        if (
+            entry is not None
+            and entry.type == m.type
+            and (m.type, match_key(form)) not in self.split
+        ):
+            return form, entry.canonical
         return form, form
 
     def of(

@@ -93,7 +93,8 @@ class EntityStore:
     def put(self, doc_id: str, content_hash: str, extractor: str, mentions: list[Mention]) -> None:
         self._db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         self._db.executemany(
-            "INSERT INTO mentions(doc_id, start, end, text, type, prefix) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO mentions(doc_id, start, end, text, type, prefix) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             ((doc_id, m.start, m.end, m.text, m.type, m.prefix) for m in mentions),
         )
         self._db.execute(
