@@ -324,6 +324,11 @@ def places() -> dict[str, tuple[str, str]]:
             add(name, name, "strong")
         elif city["population"] >= WEAK_CITY:
             add(name, name, "weak")
+    for city in cities:  # older spellings of big cities: Calcutta, Bombay, Peking
+        if city["population"] >= 2 * STRONG_CITY and city["name"].isascii():
+            for alt in city.get("alternatenames", []):
+                if alt.isascii() and alt.isalpha() and len(alt) >= 4 and alt.istitle():
+                    add(alt, city["name"], "weak")
     for capital in sorted(capitals):
         if capital and capital.isascii():
             add(capital, capital, "weak")

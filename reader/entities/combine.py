@@ -30,6 +30,8 @@ MODEL_LABELS = {
     "MONEY": "MONEY",
 }
 NAME_LABELS = ("PERSON", "ORG", "PLACE")
+NOT_NAMES = frozenset({"GMT", "UTC", "EST", "EDT", "CET", "CEST", "BST", "PST", "PDT"})
+"""Time zones: the model takes them for organisations."""
 _LEADING_THE = re.compile(r"^[Tt]he\s+")
 _NAME_PART_RE = re.compile(r"^[A-Z][\w'’-]+$")
 _FUNCTION_WORDS = frozenset(
@@ -79,6 +81,7 @@ def combine(
             if end <= start or not _plausible_name(text[start:end], kind, gazetteer):
                 continue
         mentions.append(Mention(start, end, text[start:end], kind))
+    mentions = _join_adjacent(text, mentions)
     person_parts = _person_parts(mentions)
     mentions = [_relabel(m, gazetteer, person_parts) for m in mentions]
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
@@ -104,7 +107,7 @@ def _repair(text: str, start: int, end: int, kind: str, gazetteer: Gazetteer) ->
     comma = text.find(", ", start, end)
     if comma > start:
         end = comma
-    end = start + len(strip_possessive(text[start:end]))
+    end = start + len(strip_possessive(text[start:end]).rstrip())
     while end > start and text[end - 1] in ".,;:" and not _is_abbreviation(text[start:end]):
         end -= 1
     if kind == "PERSON" and _INITIAL_START_RE.match(text, start):
@@ -128,12 +131,30 @@ def _plausible_name(span: str, kind: str, gazetteer: Gazetteer) -> bool:
         return False
     if span[:1].islower() and " " not in span:
         return False
+    if span in NOT_NAMES:
+        return False
     return span.lower() not in TITLES
 
 
 def _is_abbreviation(span: str) -> bool:
     """`U.S.` keeps its final period; `Moscow.` does not."""
     return bool(re.search(r"(?:^|[.\s])\w\.$", span))
+
+
+def _join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`Waqar` + `Younis` found as two persons one space apart are one person."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.type == m.type == "PERSON"
+            and text[last.end : m.start] == " "
+        ):
+            out[-1] = Mention(last.start, m.end, text[last.start : m.end], "PERSON")
+        else:
+            out.append(m)
+    return out
 
 
 def _person_parts(mentions: list[Mention]) -> set[str]:
@@ -147,15 +168,20 @@ def _person_parts(mentions: list[Mention]) -> set[str]:
 
 
 def _relabel(mention: Mention, gazetteer: Gazetteer, person_parts: set[str]) -> Mention:
+    """A part of a person's full name named in the article is that person (`Muster` after
+    `Thomas Muster`); otherwise a gazetteer entry corrects the model: a strong one always, a
+    weak one when the model took a lone word for a person (`Grozny`)."""
     if mention.type not in NAME_LABELS:
         return mention
+    if mention.text in person_parts:
+        return Mention(mention.start, mention.end, mention.text, "PERSON")
     entry = gazetteer.get(mention.text)
     if entry is None and mention.text.isupper():  # a dateline: MOSCOW
         entry = gazetteer.get(mention.text.title())
-    if entry is None or not entry.strong or entry.type == mention.type:
+    if entry is None or entry.type == mention.type:
         return mention
-    if mention.type == "PERSON" and mention.text in person_parts:
-        return mention  # "Jordan" after "Michael Jordan" is the person
+    if not entry.strong and not (mention.type == "PERSON" and " " not in mention.text):
+        return mention
     return Mention(mention.start, mention.end, mention.text, entry.type)
 
 
@@ -188,14 +214,22 @@ def _inside_capitalised_run(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _fill(text: str, mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
-    """Add `extra` mentions where they overlap nothing already found."""
-    taken = sorted((m.start, m.end) for m in mentions)
+def _fill(
+    text: str, mentions: list[Mention], extra: list[Mention], *, widen: bool = False
+) -> list[Mention]:
+    """Add `extra` mentions where they overlap nothing already found; with `widen`, also
+    where they hold the found ones whole (`Waqar Younis` over a lone `Younis`)."""
     out = list(mentions)
     for m in extra:
-        if not any(s < m.end and m.start < e for s, e in taken):
+        overlapping = [o for o in out if o.start < m.end and m.start < o.end]
+        if not overlapping:
             out.append(m)
-            taken.append((m.start, m.end))
+        elif widen and all(
+            m.start <= o.start and o.end <= m.end and (o.start, o.end) != (m.start, m.end)
+            for o in overlapping
+        ):
+            out = [o for o in out if o not in overlapping]
+            out.append(m)
     return out
 
 
@@ -236,7 +270,7 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
         pattern = re.compile(r"(?<![\w.'’-])" + re.escape(name) + r"(?![\w-]|\.\w)")
         for match in pattern.finditer(text):
             extra.append(Mention(match.start(), match.end(), name, targets[name]))
-    return _fill(text, mentions, extra)
+    return _fill(text, mentions, extra, widen=True)
 
 
 _TITLE_WORD_RE = re.compile(r"([A-Za-z]+\.?)[ \t]+$")
