@@ -9,10 +9,10 @@ gazetteer + consistency; PLACE -> LOC). CoNLL's MISC is not scored; predictions 
 not map are ignored.
 
 "Prose" sentences: at least 6 tokens, ending with . ? ! or a closing quote, at most 20% of
-tokens containing a digit (result tables, scores), a word starting in lower case, and under half of the alphabetic tokens in capitals
-(ALL-CAPS headlines and datelines such as `LONDON 1996-08-30`). Only gold and predicted spans
-inside such sentences are scored for the prose figure; the model still reads the whole
-document.
+tokens containing a digit (result tables, scores), a word starting in lower case, and under half
+of the alphabetic tokens in capitals (ALL-CAPS headlines and datelines such as `LONDON
+1996-08-30`). Only gold and predicted spans inside such sentences are scored for the prose
+figure; the model still reads the whole document.
 
 The method was developed on eng.train (and on the seeds); eng.testa is reported, not tuned on.
 Data: ../shared/data/conll2003 (skips with a message when absent).
