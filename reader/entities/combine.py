@@ -146,11 +146,7 @@ def _join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda m: m.start):
         last = out[-1] if out else None
-        if (
-            last is not None
-            and last.type == m.type == "PERSON"
-            and text[last.end : m.start] == " "
-        ):
+        if last is not None and last.type == m.type == "PERSON" and text[last.end : m.start] == " ":
             out[-1] = Mention(last.start, m.end, text[last.start : m.end], "PERSON")
         else:
             out.append(m)
