@@ -80,10 +80,11 @@ def extract_entities(
         if todo:
             bodies = ((d, docs.bodies([d])[d][0]) for d in todo)
             count = 0
-            for load_seconds, results in _run_worker(
+            for (load_seconds, peak_mb), results in _run_worker(
                 _batches(bodies), pipeline, cancel, progress, len(todo)
             ):
                 report.load_seconds = load_seconds
+                report.worker_peak_mb = peak_mb
                 store.begin()
                 for doc_id, mentions in results:
                     store.put(doc_id, hashes[doc_id], name, mentions)
@@ -117,7 +118,7 @@ def _run_worker(
     cancel: CancelFn | None,
     progress: ProgressFn | None,
     total: int,
-) -> Iterator[tuple[float, list[tuple[str, list[Mention]]]]]:
+) -> Iterator[tuple[tuple[float, float], list[tuple[str, list[Mention]]]]]:
     """Feed batches to one worker process; two in flight keep it busy while we write."""
     from reader.index.builder import _worker_context
 

@@ -83,6 +83,7 @@ class ExtractionReport:
     removed: int = 0
     mentions: int = 0
     load_seconds: float = 0.0
+    worker_peak_mb: float = 0.0
     seconds: float = 0.0
     index_updated: int = 0
     notes: list[str] = field(default_factory=list)
