@@ -159,6 +159,10 @@ class DocumentStore:
         )
         return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]
 
+    def content_hashes(self) -> dict[str, str]:
+        """id -> content hash of every article: what entity extraction compares against."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, content_hash FROM docs")}
+
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
