@@ -7,6 +7,7 @@ on one thread, searches on another) and reports back through signals. Nothing he
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
@@ -27,7 +28,7 @@ class CorpusSession(QObject):
     """The corpus the window shows. Signals arrive in the GUI thread."""
 
     index_started = Signal()
-    index_progress = Signal(int, int, str)
+    index_progress = Signal(str, int, int, str)  # job label, done, total, what
     index_finished = Signal(object)  # BuildReport
     index_failed = Signal(str)
     index_cancelled = Signal()
@@ -36,6 +37,8 @@ class CorpusSession(QObject):
     matches_ready = Signal(object)  # Matches
     search_failed = Signal(int, str)  # generation, message
     hits_ready = Signal(object)  # ArticleHits
+    entities_ready = Signal(object)  # reader.entities.resolve.Resolution
+    entities_failed = Signal(str)
 
     def __init__(self, root: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +86,7 @@ class CorpusSession(QObject):
             build,
             on_done=self._on_index_done,
             on_failed=self._on_index_failed,
-            on_progress=self.index_progress.emit,
+            on_progress=lambda d, t, w: self.index_progress.emit("Indexing", d, t, w),
             on_cancelled=self._on_index_cancelled,
         )
         self.index_started.emit()
@@ -102,6 +105,75 @@ class CorpusSession(QObject):
         self._watch()
         if self._rerun:
             self.update_index()
+        else:
+            self._extract_entities()
+
+    # -- entities --------------------------------------------------------------------------
+    def _extract_entities(self) -> None:
+        """Entities of new and changed articles, on the index thread (it writes the index)."""
+        index = self.index
+
+        def extract(progress: ProgressFn, cancel: CancelFn) -> object:
+            from reader.entities.extraction import extract_entities
+
+            return extract_entities(index, progress=progress, cancel=cancel)
+
+        self._index_job = self._index_jobs.start(
+            "entities",
+            extract,
+            on_done=self._on_entities_done,
+            on_failed=self._on_entities_failed,
+            on_progress=lambda d, t, w: self.index_progress.emit("Finding entities", d, t, w),
+            on_cancelled=self._on_entities_cancelled,
+        )
+
+    def _on_entities_done(self, _report: object) -> None:
+        self._index_job = None
+        self.search_service.index_changed()  # entity fields were written to the index
+        self.load_entities()
+        if self._rerun:
+            self.update_index()
+
+    def _on_entities_failed(self, failure: JobFailure) -> None:
+        self._index_job = None
+        self.entities_failed.emit(f"finding entities failed: {failure.message}")
+        if self._rerun:
+            self.update_index()
+
+    def _on_entities_cancelled(self) -> None:
+        self._index_job = None
+        self.index_cancelled.emit()
+        self.load_entities()
+
+    def load_entities(self) -> None:
+        """Resolve the corpus's entities (and the user's aliases) off the GUI thread."""
+        index = self.index
+
+        def resolve(_progress: ProgressFn, _cancel: CancelFn) -> object:
+            from reader.entities.lookup import resolution
+
+            return resolution(index)
+
+        self._search_jobs.start(
+            "resolve entities",
+            resolve,
+            on_done=lambda res: None if self._closed else self.entities_ready.emit(res),
+            on_failed=lambda f: self.entities_failed.emit(f"reading entities failed: {f.message}"),
+        )
+
+    def edit_entities(self, change: Callable[[CorpusIndex], object]) -> None:
+        """Run an alias change (merge, rename, hide) on the index thread, then reload."""
+        index = self.index
+
+        def run(_progress: ProgressFn, _cancel: CancelFn) -> object:
+            return change(index)
+
+        self._index_jobs.start(
+            "aliases",
+            run,
+            on_done=lambda _r: (self.search_service.index_changed(), self.load_entities()),
+            on_failed=lambda f: self.entities_failed.emit(f"changing entities failed: {f.message}"),
+        )
 
     def _on_index_failed(self, failure: JobFailure) -> None:
         self._index_job = None

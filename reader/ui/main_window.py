@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QProgressBar,
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
 
 from reader.bundled import sample_corpus_dir
 from reader.corpus.model import Problem
+from reader.entities.lookup import entity_query, hide_entity, merge_entities, rename_entity
+from reader.entities.model import Entity, entity_key
+from reader.entities.resolve import Resolution
 from reader.index.builder import BuildReport
 from reader.ui.corpus_session import CorpusSession
 from reader.ui.docks.entities import EntitiesDock
@@ -51,6 +55,7 @@ class MainWindow(QMainWindow):
     corpus_opened = Signal(str)
     article_shown = Signal(str)
     listing_shown = Signal(int)
+    entities_shown = Signal(int)
 
     def __init__(self, settings: UiSettings | None = None) -> None:
         super().__init__()
@@ -117,6 +122,11 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.problems_dock.hide()
         self.entities_dock.entity_activated.connect(self._on_entity)
+        self.entities_dock.scope_changed.connect(lambda _on: self._fill_entities())
+        self.entities_dock.rename_requested.connect(self._on_rename_entity)
+        self.entities_dock.hide_requested.connect(self._on_hide_entity)
+        self.entities_dock.merge_requested.connect(self._on_merge_entity)
+        self._resolution: Resolution | None = None
         self.related_dock.open_requested.connect(self.open_article)
 
         self.status_label = QLabel(self)
@@ -269,6 +279,11 @@ class MainWindow(QMainWindow):
         session.matches_ready.connect(self._on_matches)
         session.search_failed.connect(self._on_search_failed)
         session.hits_ready.connect(self._on_hits)
+        session.entities_ready.connect(self._on_entities)
+        session.entities_failed.connect(self._on_job_ended)
+        self._resolution = None
+        self.reading_pane.set_entities([])
+        self.entities_dock.set_entities([], "Entities appear when the corpus has been read.")
         self.setWindowTitle(f"{root.name} — {APP_NAME}")
         if root != sample_corpus_dir().resolve():
             self.settings.add_recent(str(root))
@@ -299,11 +314,13 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.status_label.setText("Checking the folder for new and changed files…")
 
-    def _on_index_progress(self, done: int, total: int, what: str) -> None:
+    def _on_index_progress(self, label: str, done: int, total: int, what: str) -> None:
+        self.progress.show()
+        self.cancel_button.show()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat("Indexing %v of %m")
-        self.status_label.setText(f"Reading {what}")
+        self.progress.setFormat(f"{label} %v of %m")
+        self.status_label.setText(f"{label}: {what}")
 
     def _on_index_finished(self, report: BuildReport) -> None:
         self._hide_progress()
@@ -426,9 +443,56 @@ class MainWindow(QMainWindow):
         self.search_bar.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_bar.edit.selectAll()
 
-    def _on_entity(self, name: str, _entity_type: str) -> None:
+    def _on_entity(self, name: str, entity_type: str) -> None:
         """Clicking an entity filters the list to the articles that name it."""
-        self.search_bar.set_text(f'"{name}"')
+        self.search_bar.set_text(entity_query(Entity(name, entity_type, (), 0, ())))
+
+    # -- entities --------------------------------------------------------------------------
+    def _on_entities(self, resolution: Resolution) -> None:
+        self._resolution = resolution
+        if not (self.session and self.session.indexing):
+            self._hide_progress()
+        self._fill_entities()
+        self._colour_entities()
+        self.entities_shown.emit(len(resolution.entities))
+
+    def _fill_entities(self) -> None:
+        res = self._resolution
+        if res is None:
+            return
+        if self.entities_dock.article_only.isChecked():
+            counts: dict[tuple[str, str], int] = {}
+            for span in res.doc_spans.get(self._open_id or "", []):
+                counts[(span.name, span.type)] = counts.get((span.name, span.type), 0) + 1
+            rows = [(n, t, c) for (n, t), c in counts.items()]
+            note = "" if self._open_id else "Open an article to see its entities."
+        else:
+            rows = [(e.name, e.type, e.count) for e in res.entities.values()]
+            note = "" if rows else "No entities found in this corpus."
+        rows.sort(key=lambda r: (-r[2], r[0]))
+        self.entities_dock.set_entities(rows, note)
+
+    def _colour_entities(self) -> None:
+        if self._resolution is None or self._open_id is None:
+            return
+        if self.reading_pane.article is not None and self.reading_pane.article.id == self._open_id:
+            self.reading_pane.set_entities(self._resolution.doc_spans.get(self._open_id, []))
+
+    def _on_rename_entity(self, name: str, entity_type: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename entity", f"New name for {name}:", text=name)
+        if ok and new.strip() and new.strip() != name and self.session is not None:
+            key = entity_key(entity_type, name)
+            self.session.edit_entities(lambda ix: rename_entity(ix, key, new.strip()))
+
+    def _on_hide_entity(self, name: str, entity_type: str) -> None:
+        if self.session is not None:
+            key = entity_key(entity_type, name)
+            self.session.edit_entities(lambda ix: hide_entity(ix, key))
+
+    def _on_merge_entity(self, name: str, entity_type: str, into: str) -> None:
+        if self.session is not None:
+            key, target = entity_key(entity_type, name), entity_key(entity_type, into)
+            self.session.edit_entities(lambda ix: merge_entities(ix, key, target))
 
     # -- reading ---------------------------------------------------------------------------
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -444,6 +508,9 @@ class MainWindow(QMainWindow):
             return
         self._open_id = doc_id
         self.reading_pane.show_article(article)
+        self._colour_entities()
+        if self.entities_dock.article_only.isChecked():
+            self._fill_entities()
         self.hit_label.setText("")
         if self._query:
             self.session.find_hits(self._generation, self._query, doc_id)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from html import escape as html_escape
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import (
@@ -44,21 +43,33 @@ from reader.corpus.model import Article
 HIT_COLOUR = QColor("#ffe066")
 CURRENT_HIT_COLOUR = QColor("#ff9f1c")
 ENTITY_COLOURS = {
-    "PER": QColor("#1f6feb"),
-    "ORG": QColor("#8250df"),
-    "LOC": QColor("#1a7f37"),
-    "MISC": QColor("#9a6700"),
+    "PERSON": QColor("#1f5fbf"),
+    "ORG": QColor("#8a3ffc"),
+    "PLACE": QColor("#1a7f37"),
+    "DATE": QColor("#8c6d1f"),
+    "MONEY": QColor("#b35900"),
 }
-ENTITY_NAMES = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"}
+ENTITY_NAMES = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "PLACE": "place",
+    "DATE": "date",
+    "MONEY": "money",
+}
+HIDDEN_BY_DEFAULT = frozenset({"DATE", "MONEY"})
+"""Names are what readers follow; dates and sums are a click away, not colour noise."""
 
 
-@dataclass(frozen=True, slots=True)
-class EntitySpan:
-    """An entity mention: offsets into the article body and its type (PER, ORG, LOC, MISC)."""
+class EntitySpan(Protocol):
+    """What the pane needs of an entity mention (the core's `reader.entities.model.EntitySpan`):
+    offsets into the article body and a type."""
 
-    start: int
-    end: int
-    type: str
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def type(self) -> str: ...
 
 
 class _Browser(QTextBrowser):
@@ -101,7 +112,7 @@ class ReadingPane(QWidget):
         self._hit_positions: list[tuple[int, int]] = []
         self._current = -1
         self._entities: list[EntitySpan] = []
-        self._hidden_types: set[str] = set()
+        self._hidden_types: set[str] = set(HIDDEN_BY_DEFAULT)
         self.show_placeholder("Open an article from the list.")
 
     # -- content ---------------------------------------------------------------------------

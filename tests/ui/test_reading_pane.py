@@ -8,7 +8,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 
 from reader.corpus.importer import load_article
-from reader.ui.reading_pane import EntitySpan, ReadingPane
+from reader.entities.model import EntitySpan
+from reader.ui.reading_pane import ReadingPane
 
 
 def pane_for(qtbot) -> ReadingPane:
@@ -53,10 +54,19 @@ def test_entities_are_coloured_and_toggled_per_type(qtbot, sample_dir: Path) -> 
     pane = pane_for(qtbot)
     pane.show_article(article)
     at = article.body.index("Putin")
-    pane.set_entities([EntitySpan(at, at + 5, "PER"), EntitySpan(0, 3, "LOC")])
+    pane.set_entities(
+        [
+            EntitySpan(at, at + 5, "Putin", "PERSON", "Vladimir Putin"),
+            EntitySpan(0, 3, article.body[:3], "PLACE", "x"),
+            EntitySpan(at + 6, at + 8, article.body[at + 6 : at + 8], "DATE", "y"),
+        ]
+    )
     assert pane._legend.isVisible()
-    assert len(pane.browser.extraSelections()) == 2
-    pane.set_type_visible("PER", False)
+    assert len(pane.browser.extraSelections()) == 2  # dates are off until switched on
+    pane.set_type_visible("DATE", True)
+    assert len(pane.browser.extraSelections()) == 3
+    pane.set_type_visible("DATE", False)
+    pane.set_type_visible("PERSON", False)
     selections = pane.browser.extraSelections()
     assert len(selections) == 1 and selections[0].cursor.selectedText() == article.body[0:3]
 
