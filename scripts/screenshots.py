@@ -30,7 +30,7 @@ def main() -> int:
 
     app = application()
     window = MainWindow()
-    window.resize(1360, 820)
+    window.resize(1500, 860)
     window.show()
 
     def wait_for(condition, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def main() -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     window.open_corpus(sample_corpus_dir())
-    wait_for(lambda: window.model.rowCount() == 5 and not window.progress.isVisible())
+    wait_for(lambda: window.model.rowCount() == 5 and window._resolution is not None)
     window.focus_search()
     window.search_bar.edit.setText("Putin")
     wait_for(lambda: window.model.is_filtered and window.reading_pane.hit_count > 0)

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 unset QT_QPA_PLATFORM
-exec xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" "$PYTHON" scripts/screenshots.py "$@"
+exec xvfb-run -a -s "-screen 0 1700x1000x24 -dpi 96" "$PYTHON" scripts/screenshots.py "$@"

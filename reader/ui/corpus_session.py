@@ -15,7 +15,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from reader.corpus.model import Article, Problem
 from reader.index.builder import BuildReport, CorpusIndex
 from reader.index.store import DocumentStore
-from reader.ui.jobs import CancelFn, JobFailure, JobRunner, ProgressFn
+from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
 from reader.ui.search_service import ArticleHits, Matches, SearchService
 
 WATCH_DEBOUNCE_MS = 400
@@ -48,7 +48,7 @@ class CorpusSession(QObject):
         self._index_jobs = JobRunner(self)
         self._search_jobs = JobRunner(self)
         self._reader: DocumentStore | None = None
-        self._index_job = None
+        self._index_job: Job | None = None
         self._rerun = False
         self._closed = False
         self._watcher = QFileSystemWatcher(self)
@@ -268,8 +268,8 @@ class CorpusSession(QObject):
         self._closed = True
         self._debounce.stop()
         self.cancel_index()
-        self._index_jobs.wait()
-        self._search_jobs.wait()
+        self._index_jobs.shutdown()
+        self._search_jobs.shutdown()
         self.search_service.close()
         if self._reader is not None:
             self._reader.close()

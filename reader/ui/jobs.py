@@ -87,6 +87,7 @@ class JobRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
         self._running: set[Job] = set()
+        self._closed = False
 
     def start(
         self,
@@ -97,7 +98,10 @@ class JobRunner(QObject):
         on_failed: Callable[[JobFailure], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
-    ) -> Job:
+    ) -> Job | None:
+        """Queue a job; None once the runner is shut down (a window closing starts nothing)."""
+        if self._closed:
+            return None
         job = Job(name, fn)
         self._running.add(job)
 
@@ -124,6 +128,13 @@ class JobRunner(QObject):
     def cancel_all(self) -> None:
         for job in list(self._running):
             job.cancel()
+
+    def shutdown(self) -> None:
+        """Cancel what runs, start nothing more, and wait for the workers to finish."""
+        self._closed = True
+        self.cancel_all()
+        self.pool.clear()
+        self.pool.waitForDone()
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the pool is idle (shutdown and tests only)."""

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._generation = 0
         self._query = ""
         self._open_id: str | None = None
+        self._summary = ""
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.actions_by_id: dict[str, QAction] = {}
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(self)
         self.hit_label = QLabel(self)
         self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(220)
+        self.progress.setFixedWidth(250)
         self.progress.setTextVisible(True)
         self.progress.hide()
         self.cancel_button = QToolButton(self)
@@ -319,7 +320,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{label} %v of %m")
+        self.progress.setFormat(f"{label} %v/%m")
         self.status_label.setText(f"{label}: {what}")
 
     def _on_index_finished(self, report: BuildReport) -> None:
@@ -333,6 +334,7 @@ class MainWindow(QMainWindow):
             text += f" · {len(report.problems)} file(s) could not be read"
         if report.rebuilt_because:
             text += f" · index rebuilt ({report.rebuilt_because})"
+        self._summary = text
         self.status_label.setText(text)
         if self._query:
             self._run_search()  # the index changed under the results
@@ -454,6 +456,8 @@ class MainWindow(QMainWindow):
             self._hide_progress()
         self._fill_entities()
         self._colour_entities()
+        if not self._query:
+            self.status_label.setText(f"{self._summary} · {len(resolution.entities):,} entities")
         self.entities_shown.emit(len(resolution.entities))
 
     def _fill_entities(self) -> None:
