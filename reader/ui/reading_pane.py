@@ -56,6 +56,8 @@ ENTITY_NAMES = {
     "DATE": "date",
     "MONEY": "money",
 }
+_HIT_MARK = QTextFormat.Property.UserProperty + 1
+"""Marks the extra selections that are search hits (not entity colours)."""
 HIDDEN_BY_DEFAULT = frozenset({"DATE", "MONEY"})
 """Names are what readers follow; dates and sums are a click away, not colour noise."""
 
@@ -378,6 +380,7 @@ class ReadingPane(QWidget):
         for i, (a, b) in enumerate(self._hit_positions):
             fmt = QTextCharFormat()
             fmt.setBackground(CURRENT_HIT_COLOUR if i == self._current else HIT_COLOUR)
+            fmt.setProperty(_HIT_MARK, True)
             fmt.setForeground(QColor("black"))
             selections.append(_selection(doc, a, b, fmt))
         self.browser.setExtraSelections(selections)
@@ -385,7 +388,7 @@ class ReadingPane(QWidget):
     def highlighted_texts(self) -> list[str]:
         """The text under each hit highlight (what a test or a screen reader checks)."""
         return [sel.cursor.selectedText() for sel in self.browser.extraSelections()
-                if sel.format.background().style() != 0]  # fmt: skip
+                if sel.format.boolProperty(_HIT_MARK)]  # fmt: skip
 
 
 def _without_title(html: str, title: str | None) -> str:
