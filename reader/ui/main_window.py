@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         self.search_bar.set_sources(self.model.sources())
         if current is not None:
             self._select_id(current)
-        self.listing_shown.emit(self.model.rowCount())
+        self.listing_shown.emit(self.model.total)
 
     def _on_problems(self, problems: list[Problem]) -> None:
         self.problems_dock.set_problems(problems)
