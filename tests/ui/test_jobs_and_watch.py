@@ -78,3 +78,35 @@ def test_import_problems_are_listed_in_a_panel(qtbot, tmp_path: Path) -> None:
     assert win.problems_dock.isVisible()
     assert "broken.json" in win.problems_dock.model.row(0)[0]
     win.close()
+
+
+def test_first_launch_opens_the_bundled_sample_corpus(qtbot) -> None:
+    from reader.bundled import sample_corpus_dir
+    from reader.ui.app import open_window
+
+    win = open_window(None)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.listing_shown, timeout=LISTING_TIMEOUT_MS):
+        pass
+    assert win.isVisible()
+    assert win.session.root == sample_corpus_dir().resolve()
+    assert win.model.total == 5
+    win.close()
+
+
+def test_dropping_a_folder_on_the_window_opens_it(qtbot, window, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "story.txt").write_text(NEW_STORY, "utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    with qtbot.waitSignal(window.listing_shown, timeout=LISTING_TIMEOUT_MS):
+        window.dropEvent(event)
+    assert window.session.root == other.resolve()
+    assert window.model.total == 1
+    assert str(other.resolve()) in window.settings.recent_corpora

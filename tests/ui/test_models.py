@@ -62,3 +62,24 @@ def test_entities_dock_models(qtbot, qtmodeltester) -> None:
     dock.filter.setText("put")
     qtmodeltester.check(dock.proxy)
     assert dock.proxy.rowCount() == 1
+
+
+def test_painting_the_list_keeps_none_alive(qtbot) -> None:
+    """PySide6 6.12.0 lost a reference to None per `data()` that returned None: on Python 3.11
+    the process crashed after enough scrolling. Guards the version pin in pyproject.toml."""
+    import sys
+
+    from PySide6.QtWidgets import QTableView
+
+    model = DocumentTableModel()
+    model.set_rows([(f"d{i}.txt", f"Title {i}", "AP", "2022-02-03", i) for i in range(2000)])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(700, 500)
+    view.show()
+    before = sys.getrefcount(None)
+    for page in range(60):
+        view.verticalScrollBar().setValue(page * 25)
+        view.viewport().repaint()
+    assert sys.getrefcount(None) - before > -10
