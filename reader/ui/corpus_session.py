@@ -16,6 +16,7 @@ from reader.corpus.model import Article, Problem
 from reader.index.builder import BuildReport, CorpusIndex
 from reader.index.store import DocumentStore
 from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
+from reader.ui.models.document_table import Row
 from reader.ui.search_service import ArticleHits, Matches, SearchService
 
 WATCH_DEBOUNCE_MS = 400
@@ -171,9 +172,13 @@ class CorpusSession(QObject):
         self._index_jobs.start(
             "aliases",
             run,
-            on_done=lambda _r: (self.search_service.index_changed(), self.load_entities()),
+            on_done=self._on_aliases_changed,
             on_failed=lambda f: self.entities_failed.emit(f"changing entities failed: {f.message}"),
         )
+
+    def _on_aliases_changed(self, _updated: object) -> None:
+        self.search_service.index_changed()  # the entity fields of some articles changed
+        self.load_entities()
 
     def _on_index_failed(self, failure: JobFailure) -> None:
         self._index_job = None
@@ -192,13 +197,13 @@ class CorpusSession(QObject):
     def _load_listing(self) -> None:
         store_path = self.index.store_path
 
-        def listing(_progress: ProgressFn, _cancel: CancelFn) -> list[tuple[object, ...]]:
+        def listing(_progress: ProgressFn, _cancel: CancelFn) -> list[Row]:
             with DocumentStore(store_path) as store:
                 return store.listing()
 
         self._search_jobs.start("listing", listing, on_done=self._on_listing)
 
-    def _on_listing(self, rows: list[tuple[object, ...]]) -> None:
+    def _on_listing(self, rows: list[Row]) -> None:
         if not self._closed:
             self.listing_ready.emit(rows)
 

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_button)
 
         self.search_bar.query_changed.connect(self._on_query)
-        self.search_bar.move.connect(self.move_selection)
+        self.search_bar.step.connect(self.move_selection)
         self.search_bar.activated.connect(self._on_search_enter)
         self.search_bar.escaped.connect(self.clear_search)
         self.search_bar.set_history(self.settings.search_history)
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         action.setShortcuts(entry.sequences())
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setCheckable(checkable)
-        (action.toggled if checkable else action.triggered).connect(slot)  # type: ignore[attr-defined]
+        (action.toggled if checkable else action.triggered).connect(slot)
         self.addAction(action)
         self.actions_by_id[action_id] = action
         return action

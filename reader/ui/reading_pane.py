@@ -339,8 +339,9 @@ class ReadingPane(QWidget):
     def _update_legend(self) -> None:
         while self._legend_layout.count():
             item = self._legend_layout.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         order = list(ENTITY_COLOURS)
         types = sorted(
             {span.type for span in self._entities},

@@ -29,20 +29,20 @@ _DATE = QRegularExpression(r"^\d{0,4}(-\d{0,2}(-\d{0,2})?)?$")
 class QueryEdit(QLineEdit):
     """The query field: ↓/↑ move through results, Enter opens, Esc clears."""
 
-    move = Signal(int)
+    step = Signal(int)
     activated = Signal()
     escaped = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Down:
-            self.move.emit(1)
+            self.step.emit(1)
         elif key == Qt.Key.Key_Up:
-            self.move.emit(-1)
+            self.step.emit(-1)
         elif key == Qt.Key.Key_PageDown:
-            self.move.emit(10)
+            self.step.emit(10)
         elif key == Qt.Key.Key_PageUp:
-            self.move.emit(-10)
+            self.step.emit(-10)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.activated.emit()
         elif key == Qt.Key.Key_Escape:
@@ -55,7 +55,7 @@ class SearchBar(QWidget):
     """Emits `query_changed` (debounced, filters folded in as field queries)."""
 
     query_changed = Signal(str)
-    move = Signal(int)
+    step = Signal(int)
     activated = Signal()
     escaped = Signal()
 
@@ -114,7 +114,7 @@ class SearchBar(QWidget):
         self.date_from.textChanged.connect(self._timer.start)
         self.date_to.textChanged.connect(self._timer.start)
         self.source.currentIndexChanged.connect(self._timer.start)
-        self.edit.move.connect(self.move)
+        self.edit.step.connect(self.step)
         self.edit.activated.connect(self._on_activated)
         self.edit.escaped.connect(self.escaped)
 

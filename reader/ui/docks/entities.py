@@ -7,6 +7,8 @@ merge, rename or hide one (the alias table). It changes nothing itself.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -105,7 +107,7 @@ class EntitiesDock(QDockWidget):
         merge = menu.addMenu("Merge into")
         others = [r for r in self.model._rows if r[1] == entity_type and r[0] != name][:30]
         for other, _t, _c in others:
-            merge.addAction(other, lambda o=other: self.merge_requested.emit(name, entity_type, o))
+            merge.addAction(other, partial(self.merge_requested.emit, name, entity_type, other))
         merge.setEnabled(bool(others))
         menu.addAction("Hide", lambda: self.hide_requested.emit(name, entity_type))
         menu.popup(self.view.viewport().mapToGlobal(pos))

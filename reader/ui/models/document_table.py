@@ -170,5 +170,5 @@ class DocumentTableModel(QAbstractTableModel):
         elif column == TITLE:
             keys = [(row[1] or row[0]).casefold() for row in rows]
         else:
-            keys = [row[column + 1].casefold() for row in rows]
+            keys = [str(row[column + 1]).casefold() for row in rows]
         self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
