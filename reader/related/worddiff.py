@@ -144,7 +144,7 @@ def word_chunks(
         opcodes = _coarse_opcodes(ta.keys, tb.keys)
     else:
         matcher = SequenceMatcher(None, ta.keys, tb.keys, autojunk=False)
-        opcodes = matcher.get_opcodes()
+        opcodes = _absorb_short_equals(matcher.get_opcodes())
     # Where an equal run ends just before an edit, a whitespace difference after its last
     # token belongs to the edit ("Xinhua published" -> "Xinhua,"), not to style.
     carry: tuple[int, int] | None = None
@@ -187,6 +187,34 @@ def word_chunks(
                 carry = (a_end, b_end)
         _emit(out, "equal", run_a, a_end, run_b, b_end, ())
     return out, coarse
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _absorb_short_equals(opcodes: list[Opcode]) -> list[Opcode]:
+    """Fold into the edit around it an equal run shorter than the edits on both sides.
+
+    diff-match-patch's semantic cleanup, on tokens: in a rewritten sentence a lone "-" or
+    "the" matched across it only cuts the edit into confetti.
+    """
+    ops = [list(op) for op in opcodes]
+    changed = True
+    while changed:
+        changed = False
+        for k in range(1, len(ops) - 1):
+            tag, i1, i2 = ops[k][:3]
+            left, right = ops[k - 1], ops[k + 1]
+            if tag != "equal" or left[0] == "equal" or right[0] == "equal":
+                continue
+            size = i2 - i1
+            left_size = max(left[2] - left[1], left[4] - left[3])
+            right_size = max(right[2] - right[1], right[4] - right[3])
+            if size < min(left_size, right_size):
+                ops[k - 1 : k + 2] = [["replace", left[1], right[2], left[3], right[4]]]
+                changed = True
+                break
+    return [(str(op[0]), int(op[1]), int(op[2]), int(op[3]), int(op[4])) for op in ops]
 
 
 def _coarse_opcodes(ka: list[int], kb: list[int]) -> list[tuple[str, int, int, int, int]]:

@@ -1,0 +1,136 @@
+"""Properties of the diff on generated article pairs: the chunks tile both bodies."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.related.chunks import ArticleDiff
+from reader.related.diff import diff_texts
+
+WORDS = [
+    "Putin", "China", "Chinа", "said", "the", "troops", "100,000", "Feb.", "3", "“we", "oppose”",
+    '"we', 'oppose"', "—", "--", "COVID-19", "covid-19", "its", "it’s", "it's", "Beijing", "a",
+]  # fmt: skip
+paragraph = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(" ".join)
+spaces = st.sampled_from([" ", "  ", "\u00a0"])
+
+
+@st.composite
+def versions(draw: st.DrawFn) -> tuple[str, str]:
+    """A body and an edited copy: cuts, additions, moves, merges, splits, word and style edits."""
+    base = draw(st.lists(paragraph, min_size=0, max_size=8))
+    other = list(base)
+    for _ in range(draw(st.integers(0, 5))):
+        op = draw(st.sampled_from(["drop", "add", "move", "merge", "split", "word", "space"]))
+        if op == "add" or not other:
+            other.insert(draw(st.integers(0, len(other))), draw(paragraph))
+            continue
+        k = draw(st.integers(0, len(other) - 1))
+        if op == "drop":
+            del other[k]
+        elif op == "move":
+            other.insert(draw(st.integers(0, len(other) - 1)), other.pop(k))
+        elif op == "merge" and k + 1 < len(other):
+            other[k : k + 2] = [other[k] + " " + other[k + 1]]
+        elif op == "split" and " " in other[k]:
+            head, _, tail = other[k].partition(" ")
+            other[k : k + 1] = [head, tail]
+        elif op == "word":
+            words = other[k].split(" ")
+            words[draw(st.integers(0, len(words) - 1))] = draw(st.sampled_from(WORDS))
+            other[k] = " ".join(words)
+        else:
+            other[k] = other[k].replace(" ", draw(spaces), 1)
+    sep = draw(st.sampled_from(["\n\n", "\n\n\n", "\n \n"]))
+    return "\n\n".join(base), sep.join(other)
+
+
+def check(d: ArticleDiff) -> None:
+    """Every character of A and of B in exactly one chunk; equal means identical; rows tile."""
+    a, b = d.a_text, d.b_text
+    for chunk in d.chunks:
+        assert 0 <= chunk.a_start <= chunk.a_end <= len(a)
+        assert 0 <= chunk.b_start <= chunk.b_end <= len(b)
+        assert chunk.tag in ("equal", "replace", "insert", "delete", "move")
+        if chunk.tag == "equal":
+            assert a[chunk.a_start : chunk.a_end] == b[chunk.b_start : chunk.b_end]
+        assert (chunk.a_start, chunk.a_end, chunk.b_start, chunk.b_end) != (0, 0, 0, 0) or (
+            not a and not b
+        )
+    for side in ("a", "b"):
+        pos = 0
+        spans = sorted((getattr(c, f"{side}_start"), getattr(c, f"{side}_end")) for c in d.chunks)
+        for start, end in spans:
+            if start == end:
+                continue
+            assert start == pos, f"gap or overlap on side {side} at {pos}"
+            pos = end
+        assert pos == len(a if side == "a" else b)
+    # Outside moves, both sides only move forward.
+    last_a = last_b = 0
+    for chunk in d.chunks:
+        if chunk.tag == "move":
+            continue
+        assert chunk.a_start >= last_a and chunk.b_start >= last_b
+        last_a, last_b = chunk.a_end, chunk.b_end
+    # Rows: their chunks tile the row's two spans (a move: the paragraph and its new place).
+    for row in d.rows:
+        if row.kind == "moved":
+            continue
+        assert row.chunks
+        assert row.chunks[0].a_start == row.a_span[0] and row.chunks[-1].a_end == row.a_span[1]
+        assert row.chunks[0].b_start == row.b_span[0] and row.chunks[-1].b_end == row.b_span[1]
+        for x, y in zip(row.chunks, row.chunks[1:], strict=False):
+            assert x.a_end == y.a_start and x.b_end == y.b_start
+    for row in d.rows:
+        if row.kind == "moved":
+            assert row.partner is not None and d.rows[row.partner].partner is not None
+
+
+def apply(d: ArticleDiff) -> str:
+    """B rebuilt from A: equal pieces copied from A, the others from the chunk's B side."""
+    pieces = sorted(d.chunks, key=lambda c: (c.b_start, c.b_end))
+    out = []
+    for c in pieces:
+        if c.tag == "equal":
+            out.append(d.a_text[c.a_start : c.a_end])
+        else:
+            out.append(d.b_text[c.b_start : c.b_end])
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(versions(), st.booleans())
+def test_chunks_tile_both_bodies_and_apply_to_b(pair: tuple[str, str], normalise: bool) -> None:
+    a, b = pair
+    d = diff_texts(a, b, normalise=normalise)
+    check(d)
+    assert apply(d) == b
+    assert 0.0 <= d.summary.kept <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(paragraph, max_size=8).map("\n\n".join))
+def test_identical_texts_are_all_equal(text: str) -> None:
+    d = diff_texts(text, text)
+    assert all(c.tag == "equal" for c in d.chunks)
+    assert len(d.chunks) == (1 if text else 0)
+    assert d.summary.kept == 1.0 and d.summary.words_added == d.summary.words_removed == 0
+    assert d.change_rows == ()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_any_text_pair_tiles(a: str, b: str) -> None:
+    d = diff_texts(a, b)
+    check(d)
+    assert apply(d) == b
+
+
+def test_reversed_diff_mirrors_the_summary() -> None:
+    a = "One two three.\n\nFour five six.\n\nSeven eight."
+    b = "One two three.\n\nSeven eight nine ten."
+    forward, backward = diff_texts(a, b), diff_texts(b, a)
+    assert forward.summary.words_added == backward.summary.words_removed
+    assert forward.summary.words_removed == backward.summary.words_added
