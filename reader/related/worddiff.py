@@ -14,6 +14,7 @@ long spans fall back to a coarse diff: common head and tail, one replace in betw
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from reader.corpus.normalize import fold
@@ -92,7 +93,7 @@ def _emit(
     if out:
         last = out[-1]
         if last.tag == tag and last.labels == labels and last.a_end == a0 and last.b_end == b0:
-            out[-1] = DiffChunk(last.tag, last.a_start, a1, last.b_start, b1, labels)  # type: ignore[arg-type]
+            out[-1] = DiffChunk(last.tag, last.a_start, a1, last.b_start, b1, labels)
             return
     out.append(DiffChunk(tag, a0, a1, b0, b1, labels))  # type: ignore[arg-type]
 
@@ -192,29 +193,28 @@ def word_chunks(
 Opcode = tuple[str, int, int, int, int]
 
 
-def _absorb_short_equals(opcodes: list[Opcode]) -> list[Opcode]:
+def _absorb_short_equals(opcodes: Sequence[Opcode]) -> list[Opcode]:
     """Fold into the edit around it an equal run shorter than the edits on both sides.
 
     diff-match-patch's semantic cleanup, on tokens: in a rewritten sentence a lone "-" or
     "the" matched across it only cuts the edit into confetti.
     """
-    ops = [list(op) for op in opcodes]
+    ops: list[Opcode] = list(opcodes)
     changed = True
     while changed:
         changed = False
         for k in range(1, len(ops) - 1):
-            tag, i1, i2 = ops[k][:3]
+            tag, i1, i2, _j1, _j2 = ops[k]
             left, right = ops[k - 1], ops[k + 1]
             if tag != "equal" or left[0] == "equal" or right[0] == "equal":
                 continue
-            size = i2 - i1
             left_size = max(left[2] - left[1], left[4] - left[3])
             right_size = max(right[2] - right[1], right[4] - right[3])
-            if size < min(left_size, right_size):
-                ops[k - 1 : k + 2] = [["replace", left[1], right[2], left[3], right[4]]]
+            if i2 - i1 < min(left_size, right_size):
+                ops[k - 1 : k + 2] = [("replace", left[1], right[2], left[3], right[4])]
                 changed = True
                 break
-    return [(str(op[0]), int(op[1]), int(op[2]), int(op[3]), int(op[4])) for op in ops]
+    return ops
 
 
 def _coarse_opcodes(ka: list[int], kb: list[int]) -> list[tuple[str, int, int, int, int]]:
