@@ -173,9 +173,10 @@ def align_paragraphs(a_keys: list[str], b_keys: list[str]) -> tuple[list[AlignIt
             a_of[i] = (j, 100.0)
             b_taken.add(j)
 
+    # Word strings only for paragraphs without an exact twin: only they are ever scored.
     alphabet = _WordAlphabet()
-    wa = [alphabet.encode(k) for k in a_keys]
-    wb = [alphabet.encode(k) for k in b_keys]
+    wa = ["" if i in a_of else alphabet.encode(k) for i, k in enumerate(a_keys)]
+    wb = ["" if j in b_taken else alphabet.encode(k) for j, k in enumerate(b_keys)]
 
     # 2. Fuzzy pairs across the whole text, best first.
     ra = [i for i in range(n) if i not in a_of]

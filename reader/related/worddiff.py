@@ -16,14 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import accumulate
 
 from reader.corpus.normalize import fold
 from reader.related.chunks import DiffChunk
 
 __all__ = ["MAX_TOKEN_PRODUCT", "Tokens", "tokenize", "word_chunks"]
 
-# A run of word characters, or a run of one punctuation character, then its whitespace.
-_TOKEN_RE = re.compile(r"(\w+|([^\w\s])\2*)(\s*)")
+# A token: a run of word characters, a run of hyphens ("--" is one dash), or one other
+# punctuation character; each with the whitespace after it.
+_TOKEN_RE = re.compile(r"\w+\s*|-+\s*|[^\w\s]\s*")
 _LEADING_SPACE_RE = re.compile(r"\s*")
 
 # Above this many token pairs (len_a * len_b) a span is diffed coarsely: SequenceMatcher
@@ -32,33 +35,44 @@ MAX_TOKEN_PRODUCT = 4_000_000
 
 
 class Tokens:
-    """Tokens of ``text[start:end]``: spans, the end of each token's word part, and keys."""
+    """Tokens of ``text[start:end]``: their texts, start offsets and comparison keys."""
 
-    __slots__ = ("core_ends", "keys", "starts", "text")
+    __slots__ = ("keys", "starts", "tokens")
 
-    def __init__(self, text: str, starts: list[int], core_ends: list[int], keys: list[int]):
-        self.text = text
-        self.starts = starts  # token i is text[starts[i]:starts[i + 1]] (last: to the end)
-        self.core_ends = core_ends  # its word/punctuation part ends here, whitespace after
+    def __init__(self, tokens: list[str], starts: list[int], keys: list[int]):
+        self.tokens = tokens  # with trailing whitespace
+        self.starts = starts
         self.keys = keys
+
+    def core_end(self, i: int) -> int:
+        """Where token ``i``'s word or punctuation ends and its whitespace begins."""
+        return self.starts[i] + len(self.tokens[i].rstrip())
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_token(core: str) -> str:
+    """Folded form of one token, cached across diffs (a story's versions share words)."""
+    return fold(core)
 
 
 class KeyTable(dict[str, int]):
-    """Interns token keys as ints (folded or exact), cached per distinct token text."""
+    """Interns token keys as ints, cached per distinct token text (whitespace included).
+
+    The key ignores the token's trailing whitespace; with normalisation it is the folded
+    word (case, quotes, dashes, look-alike letters), else the exact one.
+    """
 
     def __init__(self, normalise: bool) -> None:
         super().__init__()
         self.normalise = normalise
         self._ids: dict[str, int] = {}
 
-    def __missing__(self, core: str) -> int:
-        key = fold(core) if self.normalise else core
+    def __missing__(self, token: str) -> int:
+        core = token.rstrip()
+        key = _fold_token(core) if self.normalise else core
         ident = self._ids.setdefault(key, len(self._ids))
-        self[core] = ident
+        self[token] = ident
         return ident
-
-    def __call__(self, core: str) -> int:
-        return self[core]
 
 
 def tokenize(text: str, start: int, end: int, keys: KeyTable) -> tuple[Tokens, int]:
@@ -68,18 +82,11 @@ def tokenize(text: str, start: int, end: int, keys: KeyTable) -> tuple[Tokens, i
         The tokens and the offset where the first token starts.
     """
     lead = _LEADING_SPACE_RE.match(text, start, end)
-    first = pos = lead.end() if lead is not None else start
-    # findall + running offsets: far cheaper than a Match object per token.
-    starts: list[int] = []
-    core_ends: list[int] = []
-    cores: list[str] = []
-    for core, _punct, space in _TOKEN_RE.findall(text, pos, end):
-        starts.append(pos)
-        pos += len(core)
-        core_ends.append(pos)
-        pos += len(space)
-        cores.append(core)
-    return Tokens(text, starts, core_ends, list(map(keys.__getitem__, cores))), first
+    first = lead.end() if lead is not None else start
+    # findall and running offsets: C-level loops, no Match object per token.
+    tokens = _TOKEN_RE.findall(text, first, end)
+    starts = list(accumulate(map(len, tokens), initial=first))[:-1]
+    return Tokens(tokens, starts, list(map(keys.__getitem__, tokens))), first
 
 
 def _emit(
@@ -164,13 +171,16 @@ def word_chunks(
             continue
         # Identical stretches go out as one chunk; only differing tokens are looked at.
         run_a, run_b = a_bounds[i1], b_bounds[j1]
-        for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+        followed = n < last_op  # by an edit
+        differing = [
+            k for k, (x, y) in enumerate(zip(ta.tokens[i1:i2], tb.tokens[j1:j2])) if x != y
+        ]
+        for k in differing:
+            i, j = i1 + k, j1 + k
             a0, a1 = a_bounds[i], a_bounds[i + 1]
             b0, b1 = b_bounds[j], b_bounds[j + 1]
-            last = i == i2 - 1 and n < last_op
-            if a1 - a0 == b1 - b0 and a[a0:a1] == b[b0:b1]:
-                continue
-            a_core, b_core = ta.core_ends[i], tb.core_ends[j]
+            a_core, b_core = ta.core_end(i), tb.core_end(j)
+            last = i == i2 - 1 and followed
             if last and a[a0:a_core] == b[b0:b_core]:
                 continue  # only the whitespace differs: carried to the edit below
             _emit(out, "equal", run_a, a0, run_b, b0, ())
@@ -181,8 +191,8 @@ def word_chunks(
                 _emit_pair(out, a, a_core, a1, b, b_core, b1, style)
                 run_a, run_b = a1, b1
         a_end, b_end = a_bounds[i2], b_bounds[j2]
-        if i2 > i1 and n < last_op:
-            a_tail, b_tail = ta.core_ends[i2 - 1], tb.core_ends[j2 - 1]
+        if i2 > i1 and followed:
+            a_tail, b_tail = ta.core_end(i2 - 1), tb.core_end(j2 - 1)
             if a[a_tail:a_end] != b[b_tail:b_end]:
                 a_end, b_end = max(run_a, a_tail), max(run_b, b_tail)
                 carry = (a_end, b_end)
