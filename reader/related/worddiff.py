@@ -172,9 +172,8 @@ def word_chunks(
         # Identical stretches go out as one chunk; only differing tokens are looked at.
         run_a, run_b = a_bounds[i1], b_bounds[j1]
         followed = n < last_op  # by an edit
-        differing = [
-            k for k, (x, y) in enumerate(zip(ta.tokens[i1:i2], tb.tokens[j1:j2])) if x != y
-        ]
+        pairs = zip(ta.tokens[i1:i2], tb.tokens[j1:j2], strict=True)
+        differing = [k for k, (x, y) in enumerate(pairs) if x != y]
         for k in differing:
             i, j = i1 + k, j1 + k
             a0, a1 = a_bounds[i], a_bounds[i + 1]
