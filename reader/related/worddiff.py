@@ -14,6 +14,7 @@ long spans fall back to a coarse diff: common head and tail, one replace in betw
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -226,20 +227,88 @@ def _absorb_short_equals(opcodes: Sequence[Opcode]) -> list[Opcode]:
     return ops
 
 
-def _coarse_opcodes(ka: list[int], kb: list[int]) -> list[tuple[str, int, int, int, int]]:
-    """Common head and tail as equal, everything between as one replace (bounded, correct)."""
-    na, nb = len(ka), len(kb)
+def _head_tail(
+    ka: Sequence[int], kb: Sequence[int], i0: int, i1: int, j0: int, j1: int
+) -> tuple[int, int]:
+    """Lengths of the common head and tail of ``ka[i0:i1]`` and ``kb[j0:j1]``."""
     head = 0
-    while head < na and head < nb and ka[head] == kb[head]:
+    while i0 + head < i1 and j0 + head < j1 and ka[i0 + head] == kb[j0 + head]:
         head += 1
     tail = 0
-    while tail < na - head and tail < nb - head and ka[na - 1 - tail] == kb[nb - 1 - tail]:
+    while (
+        i1 - tail > i0 + head and j1 - tail > j0 + head and ka[i1 - tail - 1] == kb[j1 - tail - 1]
+    ):
         tail += 1
-    ops: list[tuple[str, int, int, int, int]] = []
-    if head:
-        ops.append(("equal", 0, head, 0, head))
-    if head < na - tail or head < nb - tail:
-        ops.append(("replace", head, na - tail, head, nb - tail))
-    if tail:
-        ops.append(("equal", na - tail, na, nb - tail, nb))
+    return head, tail
+
+
+def _unique_anchors(ka: Sequence[int], kb: Sequence[int]) -> list[tuple[int, int]]:
+    """Patience diff's anchors: tokens found once on each side, longest in-order chain."""
+    count_a = Counter(ka)
+    count_b = Counter(kb)
+    where_b = {k: j for j, k in enumerate(kb) if count_b[k] == 1}
+    pairs = [(i, where_b[k]) for i, k in enumerate(ka) if count_a[k] == 1 and k in where_b]
+    # Longest increasing subsequence of the B positions (patience sorting).
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    back: list[int] = []
+    for n, (_i, j) in enumerate(pairs):
+        lo = _bisect_tails(pairs, tails, j)
+        back.append(tails[lo - 1] if lo else -1)
+        if lo == len(tails):
+            tails.append(n)
+        else:
+            tails[lo] = n
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _bisect_tails(pairs: list[tuple[int, int]], tails: list[int], j: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _coarse_opcodes(ka: Sequence[int], kb: Sequence[int]) -> list[Opcode]:
+    """A bounded diff of long spans: patience anchors, then each gap diffed or replaced.
+
+    Gaps small enough go to SequenceMatcher; bigger ones keep their common head and tail
+    and become one replace. Always correct, never quadratic on the whole span.
+    """
+    ops: list[Opcode] = []
+
+    def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
+        if i1 == i2 and j1 == j2:
+            return
+        if ops and ops[-1][0] == tag == "equal":
+            ops[-1] = ("equal", ops[-1][1], i2, ops[-1][3], j2)
+        else:
+            ops.append((tag, i1, i2, j1, j2))
+
+    def gap(i0: int, i1: int, j0: int, j1: int) -> None:
+        head, tail = _head_tail(ka, kb, i0, i1, j0, j1)
+        add("equal", i0, i0 + head, j0, j0 + head)
+        i0, j0 = i0 + head, j0 + head
+        if (i1 - tail - i0) * (j1 - tail - j0) <= MAX_TOKEN_PRODUCT // 16:
+            matcher = SequenceMatcher(None, ka[i0 : i1 - tail], kb[j0 : j1 - tail], autojunk=False)
+            for tag, x1, x2, y1, y2 in matcher.get_opcodes():
+                add(tag, i0 + x1, i0 + x2, j0 + y1, j0 + y2)
+        else:
+            add("replace", i0, i1 - tail, j0, j1 - tail)
+        add("equal", i1 - tail, i1, j1 - tail, j1)
+
+    i = j = 0
+    for ai, bj in _unique_anchors(ka, kb):
+        gap(i, ai, j, bj)
+        add("equal", ai, ai + 1, bj, bj + 1)
+        i, j = ai + 1, bj + 1
+    gap(i, len(ka), j, len(kb))
     return ops

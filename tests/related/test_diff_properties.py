@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.related import worddiff
 from reader.related.chunks import ArticleDiff
 from reader.related.diff import diff_texts
 
@@ -126,6 +127,32 @@ def test_any_text_pair_tiles(a: str, b: str) -> None:
     d = diff_texts(a, b)
     check(d)
     assert apply(d) == b
+
+
+@settings(max_examples=150, deadline=None)
+@given(versions())
+def test_coarse_fallback_still_tiles(pair: tuple[str, str]) -> None:
+    """With the token bound forced tiny, long-span handling (patience anchors) stays exact."""
+    a, b = pair
+    limit = worddiff.MAX_TOKEN_PRODUCT
+    worddiff.MAX_TOKEN_PRODUCT = 16
+    try:
+        d = diff_texts(a, b)
+    finally:
+        worddiff.MAX_TOKEN_PRODUCT = limit
+    check(d)
+    assert apply(d) == b
+
+
+def test_one_long_paragraph_keeps_its_matches() -> None:
+    words = [f"w{n % 997}x{n // 997}" for n in range(20_000)]
+    a = " ".join(words)
+    b = " ".join([*words[:100], "inserted", *words[100:15_000], *words[15_050:]])
+    d = diff_texts(a, b)
+    assert d.coarse
+    check(d)
+    assert apply(d) == b
+    assert d.summary.words_added == 1 and d.summary.words_removed == 50
 
 
 def test_reversed_diff_mirrors_the_summary() -> None:
