@@ -33,6 +33,8 @@ MATCH = 50  # a pair anywhere in the text (anchor or move)
 MOVE = 60  # an out-of-order pair this good is a move; weaker ones are remove + add
 PAIR_IN_GAP = 30  # a pair between two anchors, in order
 MERGE_GAIN = 10  # a merge/split must beat the 1:1 pair by this much
+LEDE_MIN = 15  # two unmatched first paragraphs this close face each other as a rewritten lede
+LEDE_BONUS = 25
 # Bounds on work: fuzzy pairs scored across the whole text, and inside one gap.
 MAX_PAIRS = 250_000
 MAX_GAP_PAIRS = 10_000
@@ -129,7 +131,15 @@ def _pair_in_order(
         return []
     scores = process.cdist(
         [wa[i] for i in ga], [wb[j] for j in gb], scorer=fuzz.ratio, score_cutoff=PAIR_IN_GAP
-    )
+    ).tolist()
+    bonus = 0.0
+    if ga[0] == 0 and gb[0] == 0:
+        # Two first paragraphs both unmatched: a rewritten lede faces its old self unless
+        # they share nothing (unrelated paragraphs score ~10-25, rewritten ledes 20-45).
+        lede = fuzz.ratio(wa[0], wb[0])
+        if lede >= LEDE_MIN:
+            bonus = LEDE_BONUS
+            scores[0][0] = lede + bonus
     na, nb = len(ga), len(gb)
     best = [[0.0] * (nb + 1) for _ in range(na + 1)]
     for x in range(na - 1, -1, -1):
@@ -142,7 +152,7 @@ def _pair_in_order(
     while x < na and y < nb:
         s = float(scores[x][y])
         if s and best[x][y] == best[x + 1][y + 1] + s:
-            out.append((ga[x], gb[y], s))
+            out.append((ga[x], gb[y], s - bonus if (x, y) == (0, 0) else s))
             x += 1
             y += 1
         elif best[x][y] == best[x + 1][y]:

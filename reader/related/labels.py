@@ -18,11 +18,13 @@ _CLOSE = "”»"
 _STRAIGHT = '"'
 _QUOTE_RE = re.compile("[" + _OPEN + _CLOSE + _STRAIGHT + "]")
 
+# Month and weekday names count when capitalised ("May", not "may"); relative days always.
 _MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
 )
-_DAYS = "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight"
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_RELATIVE_DAYS = frozenset(["today", "yesterday", "tomorrow", "tonight"])
 _DATE_WORDS = frozenset((_MONTHS + " " + _DAYS).split())
 _WORD_RE = re.compile(r"\w+")
 _DIGIT_RE = re.compile(r"\d")
@@ -49,10 +51,10 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def has_number_or_date(text: str) -> bool:
-    """True when ``text`` holds a digit or a month, weekday or relative-day word."""
+    """True when ``text`` holds a digit, a month or weekday name, or "today" and the like."""
     if _DIGIT_RE.search(text):
         return True
-    return any(w.lower() in _DATE_WORDS for w in _WORD_RE.findall(text))
+    return any(w in _DATE_WORDS or w.lower() in _RELATIVE_DAYS for w in _WORD_RE.findall(text))
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -52,25 +52,44 @@ def row_heading(row: AlignedRow) -> str:
     return " · ".join([where, *dict.fromkeys(words)])
 
 
-def _show_char(text: str) -> str:
-    """A style difference made visible: invisible and look-alike characters are named."""
+def _show(text: str) -> str:
+    """A style difference made visible: whitespace drawn, look-alike letters named."""
     if not text:
         return "∅"
     if text.isspace():
         return "⏎" * text.count("\n") if "\n" in text else "␣" * len(text)
-    if not text.isascii() and len(text) == 1 and unicodedata.category(text).startswith("L"):
-        return f"{text} ({unicodedata.name(text, hex(ord(text))).lower()})"
+    odd = [ch for ch in text if not ch.isascii() and unicodedata.category(ch).startswith("L")]
+    if odd:
+        names = ", ".join(unicodedata.name(ch, hex(ord(ch))).lower() for ch in dict.fromkeys(odd))
+        return f"{text} ({names})"
     return text
 
 
+def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span inside a word to the whole word ("o" -> "Officials")."""
+    if start < end and any(ch.isalnum() for ch in text[start:end]):
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum():
+            end += 1
+    return start, end
+
+
 def style_changes(d: ArticleDiff, chunks: tuple[DiffChunk, ...]) -> list[tuple[str, str, int]]:
-    """The style-only differences of some chunks, counted: (in A, in B, times)."""
+    """The style-only differences of some chunks, counted: (in A, in B, times).
+
+    A difference inside a word is given as the whole word; whitespace that only joins or
+    splits paragraphs is left out (the row says merged or split).
+    """
     counts: Counter[tuple[str, str]] = Counter()
     for c in chunks:
-        if c.is_style_only:
-            pair = (d.a_text[c.a_start : c.a_end], d.b_text[c.b_start : c.b_end])
-            if not (pair[0].isspace() or not pair[0]) or not (pair[1].isspace() or not pair[1]):
-                counts[pair] += 1  # paragraph-break whitespace is structure, not style
+        if not c.is_style_only:
+            continue
+        a0, a1 = _word_span(d.a_text, c.a_start, c.a_end)
+        b0, b1 = _word_span(d.b_text, c.b_start, c.b_end)
+        pair = (d.a_text[a0:a1], d.b_text[b0:b1])
+        if pair[0].strip() or pair[1].strip():
+            counts[pair] += 1
     return [(a, b, n) for (a, b), n in counts.items()]
 
 
@@ -117,7 +136,7 @@ def _md_row(d: ArticleDiff, row: AlignedRow) -> Iterator[str]:
     changes = style_changes(d, row.chunks)
     if changes and not (row.kind == "moved" and not row.a_paras):
         listed = ", ".join(
-            f"{_md(_show_char(a))} → {_md(_show_char(b))}" + (f" ×{n}" if n > 1 else "")
+            f"{_md(_show(a))} → {_md(_show(b))}" + (f" ×{n}" if n > 1 else "")
             for a, b, n in changes
         )
         yield ""

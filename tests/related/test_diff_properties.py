@@ -161,3 +161,13 @@ def test_reversed_diff_mirrors_the_summary() -> None:
     forward, backward = diff_texts(a, b), diff_texts(b, a)
     assert forward.summary.words_added == backward.summary.words_removed
     assert forward.summary.words_removed == backward.summary.words_added
+
+
+def test_number_and_date_labels() -> None:
+    from reader.related.labels import has_number_or_date
+
+    assert has_number_or_date("on Friday") and has_number_or_date("today")
+    assert has_number_or_date("100,000") and has_number_or_date("in May")
+    assert not has_number_or_date("officials may be staying")
+    d = diff_texts("Talks on Friday drew 100 people.", "Talks today drew 120 people.")
+    assert all("number-changed" in c.labels for c in d.chunks if c.is_change)
