@@ -12,7 +12,8 @@ offsets into the two original bodies instead of line numbers. Two levels are kep
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 __all__ = [
@@ -129,7 +130,7 @@ class DiffSummary:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ArticleDiff:
     """The diff of article A (the base) against article B.
 
@@ -146,7 +147,7 @@ class ArticleDiff:
     summary: DiffSummary
     normalised: bool = True
     coarse: bool = False
-    _change_rows: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    change_rows: tuple[int, ...] = ()  # rows holding a change, for next/previous change
 
     def to_json(self) -> dict[str, Any]:
         """The ``diff A B --json`` interface: keys ``summary`` and ``chunks`` only."""
@@ -155,31 +156,36 @@ class ArticleDiff:
             "chunks": [c.to_json() for c in self.chunks],
         }
 
-    @property
-    def change_rows(self) -> tuple[int, ...]:
-        """Indices of the rows holding a change, for next/previous change."""
-        return self._change_rows
-
     def next_change(self, row: int) -> int | None:
         """The first changed row after ``row`` (Alt+Down), or None."""
-        i = bisect.bisect_right(self._change_rows, row)
-        return self._change_rows[i] if i < len(self._change_rows) else None
+        i = bisect.bisect_right(self.change_rows, row)
+        return self.change_rows[i] if i < len(self.change_rows) else None
 
     def previous_change(self, row: int) -> int | None:
         """The last changed row before ``row`` (Alt+Up), or None."""
-        i = bisect.bisect_left(self._change_rows, row)
-        return self._change_rows[i - 1] if i > 0 else None
+        i = bisect.bisect_left(self.change_rows, row)
+        return self.change_rows[i - 1] if i > 0 else None
+
+    @cached_property
+    def _starts(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(r.a_span[0] for r in self.rows), tuple(r.b_span[0] for r in self.rows)
 
     def row_at(self, side: Literal["a", "b"], offset: int) -> int:
-        """The row showing character ``offset`` of side ``side`` (the last row at the end)."""
-        best = 0
-        for index, row in enumerate(self.rows):
-            start, end = row.a_span if side == "a" else row.b_span
-            if start <= offset < end:
-                return index
-            if start <= offset:
-                best = index
-        return best
+        """The row showing character ``offset`` of one side (the last row at the very end).
+
+        Rows' spans only grow along each side (a row missing on one side is zero-width
+        there), so this is a binary search.
+        """
+        if not self.rows:
+            raise IndexError("an empty diff has no rows")
+        starts = self._starts[0 if side == "a" else 1]
+        i = max(bisect.bisect_right(starts, offset) - 1, 0)
+        while i > 0:
+            start, end = self.rows[i].a_span if side == "a" else self.rows[i].b_span
+            if end > start:
+                break
+            i -= 1
+        return i
 
     def map_offset(self, side: Literal["a", "b"], offset: int) -> int:
         """Map an offset in one body to the facing offset in the other (synchronised scroll).

@@ -203,7 +203,7 @@ def diff_texts(a: str, b: str, normalise: bool = True) -> ArticleDiff:
         summary=_summary(a, b, rows),
         normalised=normalise,
         coarse=builder.coarse,
-        _change_rows=change_rows,
+        change_rows=change_rows,
     )
 
 

@@ -84,9 +84,17 @@ def check(d: ArticleDiff) -> None:
         assert row.chunks[0].b_start == row.b_span[0] and row.chunks[-1].b_end == row.b_span[1]
         for x, y in zip(row.chunks, row.chunks[1:], strict=False):
             assert x.a_end == y.a_start and x.b_end == y.b_start
+    moves = {(c.a_start, c.a_end, c.b_start, c.b_end) for c in d.chunks if c.tag == "move"}
     for row in d.rows:
         if row.kind == "moved":
-            assert row.partner is not None and d.rows[row.partner].partner is not None
+            assert row.partner is not None
+            other = d.rows[row.partner]
+            assert other.partner == d.rows.index(row) and other.kind == "moved"
+            if row.a_paras:  # the move chunk joins this paragraph and where it went
+                assert (*row.a_span, *other.b_span) in moves
+                assert row.chunks[0].a_start == row.a_span[0]
+                assert row.chunks[-1].b_end == other.b_span[1]
+    assert len(moves) == sum(1 for r in d.rows if r.kind == "moved") / 2
 
 
 def apply(d: ArticleDiff) -> str:
