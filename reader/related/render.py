@@ -262,26 +262,39 @@ def _rich_side(d: ArticleDiff, row: AlignedRow, side: str) -> Text:
 
 
 def to_rich(d: ArticleDiff, a_name: str = "A", b_name: str = "B") -> RenderableType:
-    """Two wrapped columns, paragraphs aligned, changes coloured, labels above each row."""
+    """Two wrapped columns, paragraphs aligned, changes coloured, a heading above each row."""
     s = d.summary
-    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False,
-                  box=None, padding=(0, 1))  # fmt: skip
-    table.add_column(a_name, ratio=1, overflow="fold")
-    table.add_column(b_name, ratio=1, overflow="fold")
+
+    def columns(left: RenderableType, right: RenderableType) -> Table:
+        grid = Table.grid(expand=True, padding=(0, 2))
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_row(left, right)
+        return grid
+
+    parts: list[RenderableType] = [
+        Text(
+            f"A keeps {s.kept:.0%} of its words in B · {s.words_added} words added · "
+            f"{s.words_removed} words removed · normalisation {'on' if d.normalised else 'off'}",
+            style="bold",
+        ),
+        Text.assemble(
+            ("only in A", "bold red strike"),
+            " · ",
+            ("only in B", "bold green"),
+            " · ",
+            ("style only", "underline yellow"),
+            " · ",
+            ("moved", "on grey15"),
+        ),
+        Text(""),
+        columns(Text(f"A: {a_name}", style="bold"), Text(f"B: {b_name}", style="bold")),
+    ]
     for row in d.rows:
         style = "dim" if row.kind == "equal" and not row.labels else "cyan"
-        table.add_row(Text(row_heading(row), style=style), "")
+        parts.append(Text(""))
+        parts.append(Text(row_heading(row), style=style))
         a_cell = _rich_side(d, row, "a") if row.a_paras else Text("")
         b_cell = _rich_side(d, row, "b") if row.b_paras else Text("")
-        table.add_row(a_cell, b_cell)
-        table.add_row("", "")
-    summary = Text(
-        f"A keeps {s.kept:.0%} of its words in B · {s.words_added} words added · "
-        f"{s.words_removed} words removed · normalisation {'on' if d.normalised else 'off'}",
-        style="bold",
-    )
-    legend = Text.assemble(
-        ("only in A", "bold red strike"), " · ", ("only in B", "bold green"), " · ",
-        ("style only", "underline yellow"), " · ", ("moved", "on grey15"),
-    )  # fmt: skip
-    return Group(summary, legend, Text(""), table)
+        parts.append(columns(a_cell, b_cell))
+    return Group(*parts)
