@@ -373,3 +373,120 @@ def diff_command(
         click.echo(to_markdown(result, a.id, b.id), nl=False)
     else:
         _console().print(to_rich(result, a.id, b.id))
+
+
+# -- entities (issue 6) -----------------------------------------------------------------------
+def _entities_ready(corpus: str | None, index_dir: str | None, pipeline: str | None) -> Any:
+    """Index the corpus if needed and extract entities of new or changed articles."""
+    from reader.entities.extraction import extract_entities
+    from reader.index.builder import AlreadyIndexing, CorpusIndex
+
+    root = corpus_root(corpus)
+    corpus_index = CorpusIndex(root, index_dir)
+    if not corpus_index.is_built():
+        corpus_index, _report = _build(root, index_dir, quiet=True)
+    err = _console(stderr=True)
+    try:
+        report = extract_entities(corpus_index, pipeline=pipeline)
+    except AlreadyIndexing as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(EXIT_BUSY)
+    except ValueError as exc:  # an unknown pipeline name
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(EXIT_USAGE)
+    return corpus_index, report
+
+
+pipeline_option = click.option(
+    "--pipeline",
+    type=click.Choice(["small", "medium", "gazetteer"]),
+    default=None,
+    help="Entity extractor (default: small spaCy pipeline, else the gazetteer alone).",
+)
+
+
+@cli.command("entities")
+@click.argument("doc", required=False)
+@corpus_option
+@index_dir_option
+@pipeline_option
+@click.option("--json", "as_json", is_flag=True, help="Print entities as JSON.")
+def entities_command(
+    doc: str | None, corpus: str | None, index_dir: str | None, pipeline: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """List the corpus's people, organisations and places (or those of one article DOC)."""
+    from reader.entities.lookup import article_entities, corpus_entities
+
+    corpus_index, report = _entities_ready(corpus, index_dir, pipeline)
+    entities = corpus_entities(corpus_index)
+    if doc is not None:
+        with corpus_index.open_store() as store:
+            if store.article(doc) is None:
+                _console(stderr=True).print(f"[red]error:[/] no document {escape(doc)!r}")
+                sys.exit(EXIT_NOT_FOUND)
+        spans = article_entities(corpus_index, doc)
+        by_key: dict[tuple[str, str], list[Any]] = {}
+        for span in spans:
+            by_key.setdefault((span.type, span.name), []).append(span)
+        entities = [e for e in entities if (e.type, e.name) in by_key]
+    if as_json:
+        payload = []
+        for entity in entities:
+            item = entity.to_json()
+            if doc is not None:
+                item["spans"] = [[s.start, s.end] for s in by_key[(entity.type, entity.name)]]
+            payload.append(item)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    _console(stderr=True).print(f"[dim]extractor: {escape(report.extractor)}[/]")
+    for entity in entities:
+        count = len(by_key[(entity.type, entity.name)]) if doc is not None else entity.count
+        others = ", ".join(v for v in entity.variants if v != entity.name)
+        console.print(
+            f"[cyan]{entity.type:<6}[/] [bold]{escape(entity.name)}[/]  {count}"
+            + (f"  [dim]{escape(others)}[/]" if others else ""),
+            soft_wrap=True,
+        )
+
+
+@cli.command("mentions")
+@click.argument("name")
+@corpus_option
+@index_dir_option
+@pipeline_option
+@click.option("--json", "as_json", is_flag=True, help="Print mentions as JSON.")
+def mentions_command(
+    name: str, corpus: str | None, index_dir: str | None, pipeline: str | None, as_json: bool
+) -> None:
+    """Where the entity NAME (or one of its variants) is mentioned, with context."""
+    from reader.entities.lookup import find_entity, mentions_of
+
+    corpus_index, _report = _entities_ready(corpus, index_dir, pipeline)
+    found = find_entity(corpus_index, name)
+    if not found:
+        _console(stderr=True).print(f"[red]error:[/] no entity named {escape(name)!r}")
+        sys.exit(EXIT_NOT_FOUND)
+    rows = []
+    with corpus_index.open_store() as store:
+        for entity in found:
+            for doc_id, span in mentions_of(corpus_index, entity):
+                body = store.bodies([doc_id])[doc_id][0]
+                left = body[max(0, span.start - 60) : span.start].replace("\n", " ")
+                right = body[span.end : span.end + 60].replace("\n", " ")
+                rows.append((entity, doc_id, span, left, right))
+    if as_json:
+        click.echo(json.dumps([
+            {"name": e.name, "type": e.type, "doc": d, "start": s.start, "end": s.end,
+             "text": s.text, "context": left + s.text + right}
+            for e, d, s, left, right in rows
+        ], ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    console = _console()
+    for entity, doc_id, span, left, right in rows:
+        console.print(
+            f"[cyan]{escape(doc_id)}[/] {span.start}-{span.end} [dim]{entity.type}[/] "
+            f"…{escape(left)}[bold reverse]{escape(span.text)}[/]{escape(right)}…",
+            soft_wrap=True,
+        )
