@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -179,3 +180,24 @@ def test_number_and_date_labels() -> None:
     assert not has_number_or_date("officials may be staying")
     d = diff_texts("Talks on Friday drew 100 people.", "Talks today drew 120 people.")
     assert all("number-changed" in c.labels for c in d.chunks if c.is_change)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Putin  said it.", "Putin said it."),
+        ("Putin\u00a0said it.", "Putin said it."),
+        ("He said -- no.", "He said — no."),
+        ("It's “big”.", 'It’s "big".'),
+        ("Russia-Chinа ties.", "Russia-China ties."),
+        ("COVID-19 rules.", "covid-19 rules."),
+        ("Big news.\n\nMore.", "Big news.\n\n\nMore."),
+    ],
+)
+def test_style_changes_are_labelled_not_hidden(a: str, b: str) -> None:
+    d = diff_texts(a, b)
+    changed = [c for c in d.chunks if c.tag != "equal"]
+    assert changed and all(c.labels == ("style-only",) for c in changed)
+    assert d.summary.kept == 1.0 and d.summary.words_added == d.summary.words_removed == 0
+    plain = diff_texts(a, b, normalise=False)
+    assert not any("style-only" in c.labels for c in plain.chunks)
