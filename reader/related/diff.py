@@ -80,6 +80,7 @@ class _Builder:
         b_keys = paragraph_keys(self.b, self.ub, self.normalise)
         items, coarse = align_paragraphs(a_keys, b_keys)
         self.coarse |= coarse
+        self._shift_final_breaks(items)
         kept_a = [i for it in items if it.kind in ("pair", "merge", "split", "move-out")
                   for i in it.a]  # fmt: skip
         last_kept = max(kept_a, default=-1)
@@ -104,6 +105,28 @@ class _Builder:
             if row.b_paras:
                 b_pos = row.b_span[1]
         return rows, flat
+
+    def _shift_final_breaks(self, items: list[AlignItem]) -> None:
+        """Give the blank line after a paragraph facing the other side's last one to the next.
+
+        A's last paragraph has no blank line after it; when it faces a paragraph in the
+        middle of B, B's blank line would show as a style change on that row. Moved to the
+        start of B's next paragraph (added, by necessity), it belongs to what follows.
+        """
+        for units, last_other, side in ((self.ub, len(self.ua) - 1, "a"),
+                                        (self.ua, len(self.ub) - 1, "b")):  # fmt: skip
+            for item in items:
+                if item.kind not in ("pair", "merge", "split"):
+                    continue
+                mine, theirs = (item.b, item.a) if side == "a" else (item.a, item.b)
+                if theirs[-1] != last_other or mine[-1] + 1 >= len(units):
+                    continue
+                text = self.b if side == "a" else self.a
+                k = mine[-1]
+                start, end = units[k]
+                trimmed = len(text[start:end].rstrip()) + start
+                units[k] = (start, trimmed)
+                units[k + 1] = (trimmed, units[k + 1][1])
 
     def _row(
         self, item: AlignItem, a_pos: int, b_pos: int, last_kept: int
