@@ -201,3 +201,13 @@ def test_style_changes_are_labelled_not_hidden(a: str, b: str) -> None:
     assert d.summary.kept == 1.0 and d.summary.words_added == d.summary.words_removed == 0
     plain = diff_texts(a, b, normalise=False)
     assert not any("style-only" in c.labels for c in plain.chunks)
+
+
+def test_paragraph_added_at_the_end_is_one_clean_insert() -> None:
+    for a, b in (
+        ("One.\n\nTwo.", "One.\n\nTwo.\n\nThree."),
+        ("One.\n\nTwo.\n\nThree.", "One.\n\nTwo."),
+    ):
+        d = diff_texts(a, b)
+        assert [c.tag for c in d.chunks] in (["equal", "insert"], ["equal", "delete"])
+        assert d.chunks[1].labels in (("added",), ("removed", "trimmed"))
