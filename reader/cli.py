@@ -304,6 +304,77 @@ def search_command(
     console.print(f"[dim]{shown} of {results.total} result(s), page {results.page}.[/]")
 
 
+def resolve_doc(root: Path, doc: str) -> str:
+    """A document id from what the user typed: the id itself, or a unique prefix of a file name.
+
+    `003` finds `003_10760c25aed7da9a.txt`. No match exits with code 3, several with code 2,
+    each with a message naming the candidates.
+    """
+    from reader.corpus.importer import doc_id_for, is_supported
+
+    file_part = doc.split("#", 1)[0]
+    if (root / file_part).is_file():
+        return doc
+    found = sorted(
+        doc_id_for(root, path)
+        for path in root.rglob(f"{doc}*")
+        if path.is_file() and is_supported(path) and not path.name.startswith(".")
+    )
+    if len(found) == 1:
+        return found[0]
+    err = _console(stderr=True)
+    if not found:
+        err.print(f"[red]error:[/] no document {escape(doc)!r} in {escape(str(root))}")
+        sys.exit(EXIT_NOT_FOUND)
+    shown = ", ".join(found[:5]) + (" …" if len(found) > 5 else "")
+    err.print(f"[red]error:[/] {escape(doc)!r} matches {len(found)} documents: {escape(shown)}")
+    sys.exit(EXIT_USAGE)
+
+
+def _load_or_exit(root: Path, doc: str) -> Article:
+    doc_id = resolve_doc(root, doc)
+    try:
+        return load_article(root, doc_id)
+    except KeyError:
+        _console(stderr=True).print(f"[red]error:[/] no document {escape(doc_id)!r} in {root}")
+        sys.exit(EXIT_NOT_FOUND)
+    except ValueError as exc:
+        _console(stderr=True).print(f"[red]error:[/] {escape(doc_id)}: {escape(str(exc))}")
+        sys.exit(EXIT_UNREADABLE)
+
+
+@cli.command("diff")
+@click.argument("doc_a")
+@click.argument("doc_b")
+@corpus_option
+@click.option("--json", "as_json", is_flag=True, help="Print chunks and summary as JSON.")
+@click.option("--html", "as_html", is_flag=True, help="Print one self-contained HTML page.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the diff as Markdown.")
+@click.option("--no-normalise", is_flag=True, help="Count quote, dash, case and space changes.")
+def diff_command(
+    doc_a: str, doc_b: str, corpus: str | None, as_json: bool, as_html: bool,
+    as_markdown: bool, no_normalise: bool,
+) -> None:  # fmt: skip
+    """Compare two articles, DOC_A the base (ids or unique prefixes such as 003)."""
+    from reader.related.diff import diff_articles
+    from reader.related.render import to_html, to_markdown, to_rich
+
+    if as_json + as_html + as_markdown > 1:
+        _console(stderr=True).print("[red]error:[/] choose one of --json, --html, --markdown")
+        sys.exit(EXIT_USAGE)
+    root = corpus_root(corpus)
+    a, b = _load_or_exit(root, doc_a), _load_or_exit(root, doc_b)
+    result = diff_articles(a, b, normalise=not no_normalise)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif as_html:
+        click.echo(to_html(result, a.id, b.id), nl=False)
+    elif as_markdown:
+        click.echo(to_markdown(result, a.id, b.id), nl=False)
+    else:
+        _console().print(to_rich(result, a.id, b.id))
+
+
 # -- entities (issue 6) -----------------------------------------------------------------------
 def _entities_ready(corpus: str | None, index_dir: str | None, pipeline: str | None) -> Any:
     """Index the corpus if needed and extract entities of new or changed articles."""

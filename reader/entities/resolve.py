@@ -44,7 +44,7 @@ def resolve(
     split = {(op.key.split(":", 1)[0], match_key(op.target)) for op in aliases if op.op == "split"}
     cluster = _Clusterer(mentions, gazetteer, split)
     # cluster id -> (type, display forms)
-    assigned: dict[str, list[tuple[Mention, tuple[str, str], tuple[str, ...]]]] = {}
+    assigned: dict[str, list[tuple[Mention, tuple[str, str], tuple[tuple[str, str], ...]]]] = {}
     forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for doc_id, items in mentions.items():
         rows = []

@@ -11,6 +11,7 @@ leaves the last committed batch, which opens and answers; the next run completes
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -30,6 +31,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.writing import SegmentWriter
 
 from reader.corpus.articles import build_article
@@ -49,7 +51,7 @@ from reader.corpus.importer import (
 from reader.corpus.model import Article, Problem, SourceText
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
-from reader.index.schema import SCHEMA_VERSION, build_schema
+from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
 from reader.index.store import DocumentStore, FileRecord
 
 ProgressFn = Callable[[int, int, str], None]
@@ -90,6 +92,8 @@ class _FileResult:
     digest: str
     articles: list[Article]
     problems: list[Problem]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    """The Whoosh document of each article, its texts already analysed."""
 
 
 # -- worker side (runs in child processes: module-level and picklable) ---------------------
@@ -126,7 +130,8 @@ def _process_file(root: str, rel: str) -> _FileResult:
             articles.append(article)
         else:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
-    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems)
+    documents = [index_fields(a, analysed=True) for a in articles]
+    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents)
 
 
 def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
@@ -423,10 +428,10 @@ class CorpusIndex:
             if previous is not None:
                 store.delete_file(result.rel)
             return
-        for article in result.articles:
+        for article, document in zip(result.articles, result.documents, strict=True):
             entities = self._entity_fields.get(article.id)
             extra = entities[1] if entities and entities[0] == article.content_hash else {}
-            writer.update_document(**index_fields(article), **extra)
+            writer.update_document(**document, **extra)
         store.put_articles(result.rel, result.articles)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip
@@ -455,9 +460,10 @@ class CorpusIndex:
         store.commit()
 
 
-def index_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document of an article: searchable text only, nothing stored but the id."""
-    return {
+def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
+    """The Whoosh document of an article: searchable text only, nothing stored but the id;
+    `analysed`: its texts turned into postings here (in a reader process)."""
+    fields: dict[str, Any] = {
         "id": article.id,
         "title": article.title or "",
         "subtitle": article.subtitle or "",
@@ -469,6 +475,16 @@ def index_fields(article: Article) -> dict[str, Any]:
         "date": article.date or "",
         "words": article.word_count,
     }
+    if analysed:
+        schema = _worker_schema()
+        for name in TEXT_FIELDS:
+            fields[name] = analyse(schema, name, fields[name])
+    return fields
+
+
+@functools.cache
+def _worker_schema() -> Schema:
+    return build_schema()
 
 
 @contextlib.contextmanager

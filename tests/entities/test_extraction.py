@@ -124,3 +124,9 @@ def test_cli_entities_json_keys(extracted_sample: tuple[CorpusIndex, Any]) -> No
     assert result.exit_code == 0 and "Vasily Kashin" in result.output
     result = runner.invoke(cli, ["mentions", "Nobody Atall", *args])
     assert result.exit_code == 3
+
+
+def test_extraction_needs_a_built_index(sample_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="index first"):
+        extract_entities(CorpusIndex(sample_dir, tmp_path / "none"), pipeline="gazetteer")
+    assert not (tmp_path / "none" / "store.sqlite").exists()
