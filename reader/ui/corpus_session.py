@@ -75,6 +75,8 @@ class CorpusSession(QObject):
             return
         if self._index_job is not None:
             self._rerun = True
+            if self._index_job.name == "entities":
+                self._index_job.cancel()  # the folder changed: index first, entities after
             return
         self._rerun = False
         index = self.index
@@ -143,6 +145,9 @@ class CorpusSession(QObject):
 
     def _on_entities_cancelled(self) -> None:
         self._index_job = None
+        if self._rerun:  # stopped to let a folder change in first
+            self.update_index()
+            return
         self.index_cancelled.emit()
         self.load_entities()
 
