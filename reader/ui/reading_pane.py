@@ -321,7 +321,10 @@ class ReadingPane(QWidget):
         self.browser.setTextCursor(cursor)
         cursor.setPosition(start)
         self.browser.setTextCursor(cursor)
-        self.browser.ensureCursorVisible()
+        # A third of the way down, with the text around it in view, not at the bottom edge.
+        bar = self.browser.verticalScrollBar()
+        top = self.browser.cursorRect(cursor).top()
+        bar.setValue(bar.value() + top - self.browser.viewport().height() // 3)
         self._redraw()
         self.hit_moved.emit(self._current, count)
 
