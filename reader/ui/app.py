@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def run(path: Path | None = None) -> int:
     """Run the window until it is closed; the process's exit code."""
     app = application()
     window = open_window(path)
+    # Ctrl+C in the terminal closes the window properly (jobs cancelled, state saved): Python
+    # only sees the signal when it runs, so a timer lets it run now and then.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    signal.signal(signal.SIGTERM, lambda *_: window.close())
+    wake = QTimer(interval=250)
+    wake.timeout.connect(lambda: None)
+    wake.start()
     code = app.exec()
-    del window
+    wake.stop()
+    window.deleteLater()
     return int(code)
