@@ -378,6 +378,7 @@ class MainWindow(QMainWindow):
         if not query:
             self.search_bar.show_error(None)
             self.model.set_filter(None)
+            self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)  # newest first again
             self.status_label.setText(f"{self.model.total:,} articles")
             if self._open_id is not None:
                 self.reading_pane.set_hits(())
