@@ -60,8 +60,10 @@ class EntitiesDock(QDockWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, header.ResizeMode.ResizeToContents)
+        # Fixed widths: ResizeToContents would measure every row (a long stall at 20k entities).
+        for column, width in ((1, 64), (2, 52)):
+            header.setSectionResizeMode(column, header.ResizeMode.Interactive)
+            self.view.setColumnWidth(column, width)
         self.view.activated.connect(self._on_activated)
         self.view.clicked.connect(self._on_activated)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
