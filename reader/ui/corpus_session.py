@@ -18,6 +18,7 @@ from reader.index.store import DocumentStore
 from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
 from reader.ui.models.document_table import Row
 from reader.ui.search_service import ArticleHits, Matches, SearchService
+from reader.ui.workers import build_index, extract_entities, run_in_process
 
 WATCH_DEBOUNCE_MS = 400
 """Files arrive in bursts (a copy, an unzip): one update after the burst, not one per file."""
@@ -79,14 +80,9 @@ class CorpusSession(QObject):
                 self._index_job.cancel()  # the folder changed: index first, entities after
             return
         self._rerun = False
-        index = self.index
-
-        def build(progress: ProgressFn, cancel: CancelFn) -> BuildReport:
-            return index.update(progress=progress, cancel=cancel)
-
         self._index_job = self._index_jobs.start(
             "index",
-            build,
+            run_in_process(build_index, str(self.index.root), str(self.index.directory)),
             on_done=self._on_index_done,
             on_failed=self._on_index_failed,
             on_progress=lambda d, t, w: self.index_progress.emit("Indexing", d, t, w),
@@ -113,17 +109,10 @@ class CorpusSession(QObject):
 
     # -- entities --------------------------------------------------------------------------
     def _extract_entities(self) -> None:
-        """Entities of new and changed articles, on the index thread (it writes the index)."""
-        index = self.index
-
-        def extract(progress: ProgressFn, cancel: CancelFn) -> object:
-            from reader.entities.extraction import extract_entities
-
-            return extract_entities(index, progress=progress, cancel=cancel)
-
+        """Entities of new and changed articles, after the build (it writes the index too)."""
         self._index_job = self._index_jobs.start(
             "entities",
-            extract,
+            run_in_process(extract_entities, str(self.index.root), str(self.index.directory)),
             on_done=self._on_entities_done,
             on_failed=self._on_entities_failed,
             on_progress=lambda d, t, w: self.index_progress.emit("Finding entities", d, t, w),
