@@ -59,7 +59,7 @@ def _child(fn: Callable[..., Any], args: tuple[Any, ...], out: Any, stop: Any) -
             out.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> Any:
     """A fresh interpreter (not a fork of a process running Qt threads)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
