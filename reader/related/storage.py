@@ -138,12 +138,16 @@ def load_fingerprints(db: sqlite3.Connection) -> Loaded:
         signatures[k] = np.frombuffer(sig, dtype=np.uint32)
         shingles[k] = n
         facts.append(DocFacts(doc_id, date, source, byline, lede or "", int(n)))
-        terms.append(EventTerms(
-            doc_id, date,
-            np.frombuffer(wh, dtype=np.uint32), np.frombuffer(wc, dtype=np.uint16).astype(np.float32),
-            np.frombuffer(nh, dtype=np.uint32), np.frombuffer(nc, dtype=np.uint16).astype(np.float32),
-        ))  # fmt: skip
+        terms.append(EventTerms(doc_id, date, _u32(wh), _f32(wc), _u32(nh), _f32(nc)))
     return Loaded(facts, signatures, shingles, terms)
+
+
+def _u32(blob: bytes) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(blob, dtype=np.uint32)
+
+
+def _f32(blob: bytes) -> npt.NDArray[np.float32]:
+    return np.frombuffer(blob, dtype=np.uint16).astype(np.float32)
 
 
 def corpus_state(db: sqlite3.Connection) -> list[tuple[str, str]]:
