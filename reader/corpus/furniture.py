@@ -24,6 +24,10 @@ class Furniture:
     line_prefixes: tuple[str, ...]
     line_contains: tuple[str, ...]
     truncate_after: tuple[str, ...]
+    # The same phrases case-folded once: the cleaner asks about every line of every page.
+    folded_prefixes: tuple[str, ...]
+    folded_contains: tuple[str, ...]
+    folded_truncate: tuple[str, ...]
     navigation_words: frozenset[str]
     counter_re: re.Pattern[str]
     credit_res: tuple[re.Pattern[str], ...]
@@ -42,14 +46,15 @@ class Furniture:
         text = strip_bullet(line).lstrip("·•").strip()
         low = text.casefold()
         words = len(text.split())
-        for phrase in self.line_prefixes:
-            if low.startswith(phrase.casefold()) and (
-                in_header or words <= 15 or len(phrase.split()) >= 4
-            ):
-                return phrase
+        if low.startswith(self.folded_prefixes):
+            for phrase, folded in zip(self.line_prefixes, self.folded_prefixes, strict=True):
+                if low.startswith(folded) and (
+                    in_header or words <= 15 or len(phrase.split()) >= 4
+                ):
+                    return phrase
         if words <= 25:
-            for phrase in self.line_contains:
-                if phrase.casefold() in low:
+            for phrase, folded in zip(self.line_contains, self.folded_contains, strict=True):
+                if folded in low:
                     return phrase
         if self.counter_re.match(text):
             return text
@@ -59,8 +64,10 @@ class Furniture:
         """The phrase if this line opens the after-story part of a page ("Recommended Stories")."""
         text = strip_bullet(line)
         low = text.casefold()
-        for phrase in self.truncate_after:
-            if not low.startswith(phrase.casefold()):
+        if not low.startswith(self.folded_truncate):
+            return None
+        for phrase, folded in zip(self.truncate_after, self.folded_truncate, strict=True):
+            if not low.startswith(folded):
                 continue
             if phrase.endswith(":"):
                 return phrase
@@ -94,10 +101,16 @@ def furniture() -> Furniture:
         for alias in aliases:
             agencies[alias.upper()] = canonical
     credit_words = "|".join(re.escape(w) for w in data["photo_credit_words"])
+    prefixes = tuple(sorted(data["line_prefixes"], key=len, reverse=True))
+    contains = tuple(data["line_contains"])
+    truncate = tuple(sorted(data["truncate_after"], key=len, reverse=True))
     return Furniture(
-        line_prefixes=tuple(sorted(data["line_prefixes"], key=len, reverse=True)),
-        line_contains=tuple(data["line_contains"]),
-        truncate_after=tuple(sorted(data["truncate_after"], key=len, reverse=True)),
+        line_prefixes=prefixes,
+        line_contains=contains,
+        truncate_after=truncate,
+        folded_prefixes=tuple(p.casefold() for p in prefixes),
+        folded_contains=tuple(p.casefold() for p in contains),
+        folded_truncate=tuple(p.casefold() for p in truncate),
         navigation_words=frozenset(w.casefold() for w in data["navigation_words"]),
         counter_re=re.compile(rf"^[·•]?\s*\d[\d,.]*\s*(?:{units})$", re.IGNORECASE),
         credit_res=tuple(re.compile(p) for p in data["credit_patterns"]),

@@ -113,8 +113,17 @@ def _is_symlink_loop(path: Path) -> bool:
     return False
 
 
+# A data set's own notes ("README.TXT" in the BBC corpus) describe the corpus; they are not
+# articles in it.
+_NOTE_NAMES = frozenset({"readme", "license", "licence", "copying", "changelog", "notice"})
+
+
 def is_supported(path: Path) -> bool:
-    return path.suffix.lower() in formats.SUPPORTED_SUFFIXES
+    """An article file by its suffix, and not a data set's README or licence."""
+    return (
+        path.suffix.lower() in formats.SUPPORTED_SUFFIXES
+        and path.stem.casefold() not in _NOTE_NAMES
+    )
 
 
 def read_file_bytes(path: Path) -> bytes:

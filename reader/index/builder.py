@@ -10,6 +10,8 @@ leaves the last committed batch, which opens and answers; the next run completes
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -29,6 +31,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.writing import SegmentWriter
 
 from reader.corpus.articles import build_article
@@ -47,7 +50,7 @@ from reader.corpus.importer import (
 )
 from reader.corpus.model import Article, Problem, SourceText
 from reader.index.location import index_dir_for
-from reader.index.schema import SCHEMA_VERSION, build_schema
+from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
 from reader.index.store import DocumentStore, FileRecord
 
 ProgressFn = Callable[[int, int, str], None]
@@ -88,6 +91,8 @@ class _FileResult:
     digest: str
     articles: list[Article]
     problems: list[Problem]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    """The Whoosh document of each article, its texts already analysed."""
 
 
 # -- worker side (runs in child processes: module-level and picklable) ---------------------
@@ -124,7 +129,8 @@ def _process_file(root: str, rel: str) -> _FileResult:
             articles.append(article)
         else:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
-    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems)
+    documents = [index_fields(a, analysed=True) for a in articles]
+    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents)
 
 
 def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
@@ -321,7 +327,8 @@ class CorpusIndex:
     ) -> None:
         store = DocumentStore(self.store_path)
         ix = self.open_whoosh()
-        try:
+        with contextlib.ExitStack() as stack:
+            stack.callback(store.close)
             known = store.files()
             changed, removed, restat, unchanged, walk_problems = self._scan(known)
             report.unchanged = unchanged
@@ -348,11 +355,12 @@ class CorpusIndex:
             done = 0
             total = len(changed)
             file_problems: dict[str, list[Problem]] = defaultdict(list)
+            pool = stack.enter_context(_reader_pool(len(changed), all_boilerplate, workers))
             for batch in _chunks(changed, BATCH_FILES):
                 writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 store.begin()
                 try:
-                    for result in self._read_batch(batch, all_boilerplate, workers, cancel):
+                    for result in self._read_batch(batch, all_boilerplate, pool, cancel):
                         self._write_file(writer, store, result, known, report)
                         file_problems[result.rel] = result.problems
                         done += 1
@@ -378,19 +386,16 @@ class CorpusIndex:
             store.commit()
             report.problems = problems
             report.documents = store.count()
-        finally:
-            store.close()
 
     def _read_batch(
         self,
         rels: list[str],
         boilerplate: dict[str, frozenset[str]],
-        workers: int | None,
+        pool: ProcessPoolExecutor | None,
         cancel: CancelFn | None,
     ) -> Iterator[_FileResult]:
-        """Results for a batch of files, read and cleaned in worker processes when it pays."""
-        n = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        if n <= 1 or len(rels) < 64:
+        """Results for a batch of files, read and cleaned in the pool's processes if any."""
+        if pool is None:
             _init_worker(boilerplate)
             for rel in rels:
                 if cancel is not None and cancel():
@@ -398,18 +403,8 @@ class CorpusIndex:
                 yield _process_file(str(self.root), rel)
             return
         chunks = [(str(self.root), chunk) for chunk in _chunks(rels, 32)]
-        with ProcessPoolExecutor(
-            max_workers=n,
-            mp_context=_worker_context(),
-            initializer=_init_worker,
-            initargs=(boilerplate,),
-        ) as pool:
-            try:
-                for results in pool.map(_process_many, chunks):
-                    yield from results
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        for results in pool.map(_process_many, chunks):
+            yield from results
 
     def _write_file(
         self,
@@ -429,8 +424,8 @@ class CorpusIndex:
             if previous is not None:
                 store.delete_file(result.rel)
             return
-        for article in result.articles:
-            writer.update_document(**index_fields(article))
+        for document in result.documents:
+            writer.update_document(**document)
         store.put_articles(result.rel, result.articles)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip
@@ -459,9 +454,10 @@ class CorpusIndex:
         store.commit()
 
 
-def index_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document of an article: searchable text only, nothing stored but the id."""
-    return {
+def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
+    """The Whoosh document of an article: searchable text only, nothing stored but the id;
+    `analysed`: its texts turned into postings here (in a reader process)."""
+    fields: dict[str, Any] = {
         "id": article.id,
         "title": article.title or "",
         "subtitle": article.subtitle or "",
@@ -473,6 +469,40 @@ def index_fields(article: Article) -> dict[str, Any]:
         "date": article.date or "",
         "words": article.word_count,
     }
+    if analysed:
+        schema = _worker_schema()
+        for name in TEXT_FIELDS:
+            fields[name] = analyse(schema, name, fields[name])
+    return fields
+
+
+@functools.cache
+def _worker_schema() -> Schema:
+    return build_schema()
+
+
+@contextlib.contextmanager
+def _reader_pool(
+    files: int, boilerplate: dict[str, frozenset[str]], workers: int | None
+) -> Iterator[ProcessPoolExecutor | None]:
+    """One pool of readers for the whole run (starting one costs a few tenths of a second),
+    none when the work is too small to pay for it; on error or cancel, stopped at once."""
+    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n <= 1 or files < 64:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=_worker_context(),
+        initializer=_init_worker,
+        initargs=(boilerplate,),
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

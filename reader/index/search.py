@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from whoosh import scoring
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
-from whoosh.query import Query
+from whoosh.query import AndNot, FuzzyTerm, Not, NullQuery, Or, Query, Term
+from whoosh.reading import IndexReader
 
 from reader.index.analysis import word_spans
 from reader.index.builder import CorpusIndex
@@ -28,6 +29,74 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '
 _FIELD_RE = re.compile(r"(?<![\w.])([A-Za-z_]\w*):(?!//)")
 _DATE_RANGE_RE = re.compile(r"date:\s*([\[{])\s*(\S*)\s+to\s+(\S*)\s*([\]}])", re.IGNORECASE)
 _DATE_VALUE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+FUZZY_PREFIX = 2
+"""Letters a `word~` keeps as typed: misspellings rarely start wrong, and Whoosh walks its
+lexicon for fuzzy words in Python: from the first letter on that costs 20-40 ms, from the
+third 1-8 ms (BBC)."""
+
+
+class _FuzzyPlugin(FuzzyTermPlugin):
+    def create(self, parser: Any, match: re.Match[str]) -> Any:
+        node = super().create(parser, match)
+        if not match.group("prefix"):
+            node.prefixlength = FUZZY_PREFIX
+        return node
+
+
+def expand_fuzzy(query: Query, reader: IndexReader) -> Query:
+    """The query with each fuzzy word replaced by the words it stands for, found once in the
+    body's lexicon (the largest) instead of once per field and again for highlighting."""
+    found: dict[tuple[str, int, int], list[str]] = {}
+
+    def expand(node: Query) -> Query:
+        if not isinstance(node, FuzzyTerm):
+            return node
+        key = (node.text, node.maxdist, node.prefixlength)
+        if key not in found:
+            found[key] = sorted(
+                reader.terms_within("body", node.text, node.maxdist, prefix=node.prefixlength)
+            )
+        words = found[key]
+        if not words:
+            return NullQuery
+        return Or([Term(node.fieldname, w) for w in words], boost=node.boost)
+
+    return query.accept(expand)
+
+
+def highlight_terms(query: Query, reader: IndexReader) -> set[str]:
+    """The indexed words a query looks for (prefixes and fuzzy words expanded), leaving out
+    those it excludes: what to mark in a result's body.
+
+    Asking Whoosh for each hit's matched terms instead makes it record terms for every
+    matching document, not just one page. A word the parser spread over several fields is
+    expanded once, in the body's lexicon: the body is what gets marked.
+    """
+    leaves: dict[tuple[str, str], Query] = {}
+    for leaf in _positive_leaves(query):
+        field = leaf.field()
+        if field not in SEARCH_FIELDS:
+            continue
+        key = (type(leaf).__name__, repr(getattr(leaf, "text", leaf)).split("^")[0])
+        if key not in leaves or field == "body":
+            leaves[key] = leaf
+    found: set[str] = set()
+    for leaf in leaves.values():
+        for _field, text in leaf.existing_terms(reader, expand=True):
+            found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    return found
+
+
+def _positive_leaves(query: Query) -> list[Query]:
+    if isinstance(query, Not):
+        return []
+    if isinstance(query, AndNot):
+        return _positive_leaves(query.a)
+    if query.is_leaf():
+        return [query]
+    return [leaf for child in query.children() for leaf in _positive_leaves(child)]
 
 
 class QueryError(ValueError):
@@ -123,7 +192,7 @@ class Searcher:
         self._parser = MultifieldParser(
             list(SEARCH_FIELDS), build_schema(), fieldboosts=dict(FIELD_BOOSTS)
         )
-        self._parser.add_plugin(FuzzyTermPlugin())
+        self._parser.add_plugin(_FuzzyPlugin())
         self._parser.add_plugin(GtLtPlugin())
         self._searcher = self._ix.searcher(weighting=scoring.BM25F())
 
@@ -166,8 +235,8 @@ class Searcher:
         Raises:
             QueryError: the query is malformed; the message says how.
         """
-        query = self.parse(text)
-        kwargs: dict[str, Any] = {"terms": True}
+        query = expand_fuzzy(self.parse(text), self._searcher.reader())
+        kwargs: dict[str, Any] = {}
         if sort == "date":
             kwargs.update(sortedby="date", reverse=True)
         try:
@@ -176,17 +245,13 @@ class Searcher:
             raise QueryError(str(exc)) from None
         ids = [hit["id"] for hit in results]
         rows = self._store.bodies(ids)
+        terms = highlight_terms(query, self._searcher.reader()) if ids else set()
         hits: list[SearchHit] = []
         for hit in results:
             row = rows.get(hit["id"])
             if row is None:  # indexed but not yet in the store: an interrupted batch
                 continue
             body, title, date, source = row
-            terms = {
-                term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                for field, term in (hit.matched_terms() or [])
-                if field in SEARCH_FIELDS
-            }
             spans = word_spans(body, terms) if terms else []
             snippet, snippet_spans = make_snippet(body, spans) if snippets else ("", [])
             hits.append(

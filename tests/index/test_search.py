@@ -167,3 +167,19 @@ def test_cli_malformed_query_is_a_message(capsys: pytest.CaptureFixture[str]) ->
     err = capsys.readouterr().err
     assert "quotation mark" in err
     assert "Traceback" not in err
+
+
+def test_fuzzy_hits_mark_the_words_found(searcher: Searcher) -> None:
+    """`Masrali~` (a letter short) finds and marks the spelling the text uses."""
+    (hit,) = searcher.search("Masrali~").hits
+    body = searcher.store.article(hit.id).body  # type: ignore[union-attr]
+    assert hit.hits and all(body[s:e] == "Massrali" for s, e in hit.hits)
+
+
+def test_excluded_words_are_not_marked(searcher: Searcher) -> None:
+    """`putin NOT massrali` finds articles without the excluded word, and marks only Putin."""
+    hits = searcher.search("putin NOT massrali").hits
+    assert hits
+    for hit in hits:
+        body = searcher.store.article(hit.id).body  # type: ignore[union-attr]
+        assert {body[s:e].casefold() for s, e in hit.hits} == {"putin"}
