@@ -52,6 +52,7 @@ from reader.corpus.model import Article, Problem, SourceText
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
 from reader.index.store import DocumentStore, FileRecord
+from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -93,6 +94,8 @@ class _FileResult:
     problems: list[Problem]
     documents: list[dict[str, Any]] = field(default_factory=list)
     """The Whoosh document of each article, its texts already analysed."""
+    fingerprints: list[FingerprintRow] = field(default_factory=list)
+    """Each article's related-stories fingerprint (reader.related), computed here in parallel."""
 
 
 # -- worker side (runs in child processes: module-level and picklable) ---------------------
@@ -130,7 +133,9 @@ def _process_file(root: str, rel: str) -> _FileResult:
         else:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
     documents = [index_fields(a, analysed=True) for a in articles]
-    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents)
+    prints = fingerprint_rows([(a.id, a.content_hash, a.title, a.body) for a in articles])
+    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents,
+                       prints)  # fmt: skip
 
 
 def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
@@ -329,6 +334,7 @@ class CorpusIndex:
         ix = self.open_whoosh()
         with contextlib.ExitStack() as stack:
             stack.callback(store.close)
+            ensure_schema(store.connection)
             known = store.files()
             changed, removed, restat, unchanged, walk_problems = self._scan(known)
             report.unchanged = unchanged
@@ -427,6 +433,7 @@ class CorpusIndex:
         for document in result.documents:
             writer.update_document(**document)
         store.put_articles(result.rel, result.articles)
+        put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip
         if previous is None:
