@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -53,7 +53,6 @@ MAX_DF_SHARE = 0.02
 """On corpora over 5,000 stories, terms in more than this share of them are dropped as
 topic-wide: they would join thousands of pairs and cannot tell one event from another."""
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 _NAME_SALT = b"N"
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -67,12 +66,31 @@ _DATE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH_RE})\.?,?\s+(?P<year2>(?:19|20)\d\d))\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')]?\s+(?=[\"“‘(]?[A-Z])")
+_WORD = re.compile(r"[^\W\d_](?:\w|'(?=\w))*")
+"""A folded word: starts with a letter (numbers go to the names vector)."""
+_NUMBER = re.compile(r"\b\d\w*")
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
+_CAPITAL_RUN = re.compile(rf"\b[{_UPPER}][\w'’-]*(?:[ \t]+[{_UPPER}][\w'’-]*)*")
+"""Capitalised words in a row ("Betty Ford Center"): each word and each adjacent pair count."""
+_BEFORE_SENTENCE = " \t\"“‘('"
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in _BEFORE_SENTENCE:
+        i -= 1
+    return i < 0 or text[i] in "\n.!?:"
 
 F32 = npt.NDArray[np.float32]
 U32 = npt.NDArray[np.uint32]
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
+
+
+@lru_cache(maxsize=1 << 18)
+def _fold_token(token: str) -> str:
+    """`fold` of one word, cached: a corpus repeats its words far more than it coins them."""
+    return fold(token)
 
 
 @cache
@@ -99,33 +117,30 @@ def term_counts(
 ) -> tuple[Counter[str], Counter[str]]:
     """(words, names) of one article, as readable folded terms with their counts."""
     stop = stopwords()
-    word_counts: Counter[str] = Counter()
-    name_counts: Counter[str] = Counter()
     text = f"{title}\n\n{body}" if title else body
-    sentences = [s for line in text.split("\n") for s in _SENTENCE_END.split(line) if s]
-    tokenised = [_TOKEN.findall(sentence) for sentence in sentences]
+    word_counts: Counter[str] = Counter(
+        w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in stop
+    )
+    name_counts: Counter[str] = Counter(_fold_token(n) for n in _NUMBER.findall(text))
+    runs: list[tuple[bool, list[str]]] = []
+    for match in _CAPITAL_RUN.finditer(text):
+        folded = [_fold_token(t) for t in match.group().split()]
+        runs.append((_opens_sentence(text, match.start()), folded))
     # A capitalised word opening a sentence is a name only if the story also capitalises it
     # mid-sentence ("Lohan was..." yes, "Police said..." no).
-    mid_capitals = {fold(t) for tokens in tokenised for t in tokens[1:] if t[0].isupper()}
-    for tokens in tokenised:
+    mid_capitals = {t for initial, run in runs for t in (run[1:] if initial else run)}
+    for initial, run in runs:
+        if initial and run[0] not in mid_capitals:
+            run = run[1:]
         previous: str | None = None
-        for position, token in enumerate(tokens):
-            folded = fold(token)
-            if token[0].isdigit():
-                name_counts[folded] += 1
+        for token in run:
+            if token in stop or len(token) < 2:
                 previous = None
                 continue
-            if folded in stop or len(folded) < 2:
-                previous = None
-                continue
-            word_counts[folded] += 1
-            if token[0].isupper() and (position > 0 or folded in mid_capitals):
-                name_counts[folded] += 1
-                if previous is not None:
-                    name_counts[f"{previous} {folded}"] += 1
-                previous = folded
-            else:
-                previous = None
+            name_counts[token] += 1
+            if previous is not None:
+                name_counts[f"{previous} {token}"] += 1
+            previous = token
     for match in _DATE.finditer(text):
         # A written date is the strongest sign of which incident a story reports; the
         # month is its unit, so "March 4, 2009" and "4 March 2009" meet.

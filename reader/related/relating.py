@@ -204,36 +204,17 @@ def _relate(
     report.documents = len(loaded.facts)
     report.stages["load"] = time.perf_counter() - clock
     _check(cancel)
-    if progress is not None:
-        progress(0, 3, "versions")
-
-    clock = time.perf_counter()
-    links = version_links(loaded.signatures, loaded.shingles)
+    relations = relate_arrays(loaded, entities=entities, cancel=cancel, stages=report.stages,
+                              progress=progress)  # fmt: skip
+    links, versions, graph, groups = (
+        relations.links, relations.versions, relations.graph, relations.groups
+    )
     report.candidate_pairs = links.candidates
     report.version_links = len(links.rows)
-    versions = version_clusters(loaded.facts, links.rows, links.cols)
     report.version_clusters = len(versions)
-    report.stages["versions"] = time.perf_counter() - clock
-    _check(cancel)
-    if progress is not None:
-        progress(1, 3, "events")
-
-    clock = time.perf_counter()
-    terms = _with_entities(loaded.terms, entities)
-    graph = events.similarity_graph(terms, cancel=cancel)
+    report.event_groups = len(relations.events)
     position = {f.doc_id: i for i, f in enumerate(loaded.facts)}
-    rows = np.concatenate([graph.rows, links.rows])
-    cols = np.concatenate([graph.cols, links.cols])
-    score = np.concatenate([graph.score, np.ones(len(links.rows), dtype=np.float32)])
-    groups = events.average_linkage(len(terms), rows, cols, score, events.THRESHOLD)
-    groups = _join_versions(groups, versions, position)
-    event_list = event_clusters(loaded.facts, groups)
-    report.event_groups = len(event_list)
-    report.stages["events"] = time.perf_counter() - clock
-    _check(cancel)
-    if progress is not None:
-        progress(2, 3, "storing")
-
+    event_list = relations.events
     clock = time.perf_counter()
     ids = [f.doc_id for f in loaded.facts]
     stored = list(_version_links(ids, links))
@@ -248,6 +229,57 @@ def _relate(
     report.stages["store"] = time.perf_counter() - clock
     if progress is not None:
         progress(3, 3, "done")
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """Everything one relating run finds, by index into the loaded fingerprints."""
+
+    links: VersionLinks
+    versions: list[Cluster]
+    graph: events.EventGraph
+    groups: list[list[int]]
+    events: list[Cluster]
+
+
+def relate_arrays(
+    loaded: storage.Loaded,
+    *,
+    entities: Mapping[str, Iterable[str]] | None = None,
+    cancel: CancelFn | None = None,
+    stages: dict[str, float] | None = None,
+    progress: ProgressFn | None = None,
+) -> Relations:
+    """Versions, then same-event groups (a version cluster always within one group), in memory:
+    what `relate_corpus` stores and `benchmarks/related_speed.py` times."""
+    stages = {} if stages is None else stages
+    if progress is not None:
+        progress(0, 3, "versions")
+    clock = time.perf_counter()
+    links = version_links(loaded.signatures, loaded.shingles)
+    versions = version_clusters(loaded.facts, links.rows, links.cols)
+    stages["versions"] = time.perf_counter() - clock
+    _check(cancel)
+    if progress is not None:
+        progress(1, 3, "events")
+
+    clock = time.perf_counter()
+    terms = _with_entities(loaded.terms, entities)
+    graph = events.similarity_graph(terms, cancel=cancel)
+    stages["event graph"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    position = {f.doc_id: i for i, f in enumerate(loaded.facts)}
+    rows = np.concatenate([graph.rows, links.rows])
+    cols = np.concatenate([graph.cols, links.cols])
+    score = np.concatenate([graph.score, np.ones(len(links.rows), dtype=np.float32)])
+    groups = events.average_linkage(len(terms), rows, cols, score, events.THRESHOLD)
+    groups = _join_versions(groups, versions, position)
+    event_list = event_clusters(loaded.facts, groups)
+    stages["event linkage"] = time.perf_counter() - clock
+    _check(cancel)
+    if progress is not None:
+        progress(2, 3, "storing")
+    return Relations(links, versions, graph, groups, event_list)
 
 
 def _with_entities(

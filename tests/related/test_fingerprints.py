@@ -66,7 +66,7 @@ def test_lsh_finds_versions_without_comparing_all_pairs() -> None:
         words = bodies[k].split()
         bodies.append(" ".join(words[:120]))
         words[50:60] = ["changed"] * 10
-        bodies.append(" ".join(words + ["added", "paragraph", "at", "the", "end"]))
+        bodies.append(" ".join([*words, "added", "paragraph", "at", "the", "end"]))
     sets = [fp.shingle_hashes(b) for b in bodies]
     sigs = fp.minhash_many(sets)
     pairs = candidate_pairs(sigs)
