@@ -1,6 +1,7 @@
 """Clusters: the versions of one story (with its likely original first) and same-event groups.
 
-A version cluster is a connected component of verified version links. Its likely original is
+A version cluster is a likely original and the stories linked to it (see `version_clusters`). The
+likely original is
 the earliest dated version; among equals (or undated), the one that carries the wire's own
 marks — a `(AP)`/`(Reuters)` dateline, a wire as source or byline; then the longest, since
 outlets cut wire copy far more often than they pad it. The other versions follow by date
@@ -15,8 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 VERSIONS = "versions"
 EVENT = "event"
@@ -65,13 +64,14 @@ def wire_marks(facts: DocFacts) -> int:
     )
 
 
+def _original_key(f: DocFacts) -> tuple[object, ...]:
+    return (f.date is None, f.date or "", -wire_marks(f), -f.length, f.doc_id)
+
+
 def order_versions(members: Sequence[DocFacts]) -> list[DocFacts]:
     """Likely original first, then the others by date (undated last), then longest first."""
 
-    def original_key(f: DocFacts) -> tuple[object, ...]:
-        return (f.date is None, f.date or "", -wire_marks(f), -f.length, f.doc_id)
-
-    ranked = sorted(members, key=original_key)
+    ranked = sorted(members, key=_original_key)
     if not ranked:
         return []
     first, rest = ranked[0], ranked[1:]
@@ -79,32 +79,34 @@ def order_versions(members: Sequence[DocFacts]) -> list[DocFacts]:
     return [first, *rest]
 
 
-def components(
-    n: int, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int32]:
-    """Component label of every node of an undirected graph given by its edges."""
-    graph = sparse.coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
-    _count, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int32)
-
-
-def groups_of(labels: npt.NDArray[np.int32]) -> list[list[int]]:
-    """Members (indices) of every label with two or more of them."""
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-    ends = np.r_[starts[1:], len(order)]
-    return [order[s:e].tolist() for s, e in zip(starts, ends, strict=True) if e - s > 1]
-
-
 def version_clusters(
     facts: Sequence[DocFacts], rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
 ) -> list[Cluster]:
-    """Version clusters from verified links, each with its likely original and order."""
-    labels = components(len(facts), rows, cols)
+    """Version clusters from verified links, each with its likely original and order.
+
+    Centre clustering, not connected components: stories are taken in likely-original order
+    and each one not yet placed opens a cluster of the unplaced stories linked to it
+    directly. A roundup that quotes two stories, or a wire template ("Treasury balances at the
+    Federal Reserve rose on ..."), links many stories pairwise; components would chain them
+    all into one cluster, centres keep each story with the original it copies.
+    """
+    n = len(facts)
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    linked = [i for i in range(n) if neighbours[i]]
+    linked.sort(key=lambda i: _original_key(facts[i]))
+    placed = np.zeros(n, dtype=bool)
     out = []
-    for group in groups_of(labels):
-        ordered = order_versions([facts[i] for i in group])
+    for centre in linked:
+        if placed[centre]:
+            continue
+        members = [centre, *(j for j in neighbours[centre] if not placed[j])]
+        if len(members) < 2:
+            continue
+        placed[members] = True
+        ordered = order_versions([facts[i] for i in members])
         out.append(Cluster(VERSIONS, ordered[0].doc_id, tuple(f.doc_id for f in ordered)))
     return out
 

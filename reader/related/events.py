@@ -49,9 +49,10 @@ MIN_EDGE = 0.05
 """Similarities below this are dropped from the graph: they never decide a merge."""
 MAX_TERMS = 64
 """Terms kept per vector, by weight: bounds the sparse product on large corpora."""
-MAX_DF_SHARE = 0.02
-"""On corpora over 5,000 stories, terms in more than this share of them are dropped as
-topic-wide: they would join thousands of pairs and cannot tell one event from another."""
+CANDIDATE_DF = 200
+"""A term proposes pairs only when it is in at most this many stories (it still scores them)."""
+NEIGHBOURS = 20
+"""Edges kept per story, its best: bounds the graph linkage walks to 20 n edges."""
 
 _NAME_SALT = b"N"
 _MONTH_NAMES = (
@@ -80,6 +81,7 @@ def _opens_sentence(text: str, start: int) -> bool:
     while i >= 0 and text[i] in _BEFORE_SENTENCE:
         i -= 1
     return i < 0 or text[i] in "\n.!?:"
+
 
 F32 = npt.NDArray[np.float32]
 U32 = npt.NDArray[np.uint32]
@@ -181,12 +183,14 @@ def event_terms(
 
 
 # -- the similarity graph --------------------------------------------------------------------
-def _tfidf(hashes: Sequence[U32], counts: Sequence[F32]) -> sparse.csr_matrix:
+def _tfidf(
+    hashes: Sequence[U32], counts: Sequence[F32]
+) -> tuple[sparse.csr_matrix, npt.NDArray[np.int64]]:
     """Rows L2-normalised (1 + log tf) * log((n + BACKGROUND_DOCS) / df), pruned as documented."""
     n = len(hashes)
     lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=n)
     if n == 0 or lengths.sum() == 0:
-        return sparse.csr_matrix((n, 1), dtype=np.float32)
+        return sparse.csr_matrix((n, 1), dtype=np.float32), np.zeros(1, dtype=np.int64)
     flat = np.concatenate(hashes)
     tf = np.concatenate(counts).astype(np.float32)
     rows = np.repeat(np.arange(n), lengths)
@@ -195,14 +199,13 @@ def _tfidf(hashes: Sequence[U32], counts: Sequence[F32]) -> sparse.csr_matrix:
     idf = np.log((n + BACKGROUND_DOCS) / df).astype(np.float32)
     weights = (1.0 + np.log(tf)) * idf[cols]
     keep = df[cols] >= 2  # a term in one story relates nothing
-    if n > 5000:
-        keep &= df[cols] <= MAX_DF_SHARE * n
     matrix = sparse.csr_matrix((weights * keep, (rows, cols)), shape=(n, len(vocab)))
     matrix.eliminate_zeros()
     matrix = _top_terms(matrix, MAX_TERMS)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
+    normalised = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
+    return normalised, df
 
 
 def _top_terms(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
@@ -245,48 +248,86 @@ class EventGraph:
 def similarity_graph(
     items: Sequence[EventTerms], *, cancel: CancelFn | None = None, block: int = 2000
 ) -> EventGraph:
-    """Every pair whose combined similarity reaches `MIN_EDGE`, in row blocks (never a dense
-    n x n matrix: each block multiplies sparse vectors against the whole corpus)."""
-    words = _tfidf([t.word_hashes for t in items], [t.word_counts for t in items])
-    names = _tfidf([t.name_hashes for t in items], [t.name_counts for t in items])
+    """Pairs whose combined similarity reaches `MIN_EDGE`, each story keeping its `NEIGHBOURS`
+    best (an edge stays when either end keeps it).
+
+    Pairs are proposed by the terms in at most `CANDIDATE_DF` stories — a name shared by
+    thousands of stories cannot say which of them report one event, and would make the work
+    grow with the square of the corpus — and then scored on the whole vectors. Row blocks are
+    multiplied against the corpus as sparse matrices: never a dense n x n matrix.
+    """
+    words, word_df = _tfidf([t.word_hashes for t in items], [t.word_counts for t in items])
+    names, name_df = _tfidf([t.name_hashes for t in items], [t.name_counts for t in items])
     days = _day_numbers([t.date for t in items])
-    words_t = words.T.tocsr()
-    names_t = names.T.tocsr()
+    proposer = sparse.hstack([
+        _columns_upto(words, word_df, CANDIDATE_DF), _columns_upto(names, name_df, CANDIDATE_DF)
+    ]).tocsr()  # fmt: skip
+    proposer.data[:] = 1.0
+    proposer_t = proposer.T.tocsr()
     parts: list[tuple[np.ndarray, ...]] = []
     n = len(items)
     for start in range(0, n, block):
         if cancel is not None and cancel():
             raise Cancelled
         stop = min(n, start + block)
-        sw = (words[start:stop] @ words_t).tocoo()
-        sn = (names[start:stop] @ names_t).tocoo()
-        combined = ((sw + sn) * 0.5).tocsr()
-        combined.data[combined.data < MIN_EDGE] = 0
-        combined.eliminate_zeros()
-        coo = combined.tocoo()
+        coo = (proposer[start:stop] @ proposer_t).tocoo()
         r = coo.row.astype(np.int64) + start
         c = coo.col.astype(np.int64)
         upper = r < c
-        r, c, s = r[upper], c[upper], coo.data[upper]
+        r, c = r[upper], c[upper]
         known = (days[r] >= 0) & (days[c] >= 0)
         near = ~known | (np.abs(days[r] - days[c]) <= DATE_WINDOW_DAYS)
-        r, c, s = r[near], c[near], s[near]
-        swc = sw.tocsr()
-        snc = sn.tocsr()
-        w_part = np.asarray(swc[r - start, c]).ravel()
-        n_part = np.asarray(snc[r - start, c]).ravel()
-        parts.append((r, c, s.astype(np.float32), w_part, n_part))
+        r, c = r[near], c[near]
+        w_part = _row_dots(words, r, c)
+        n_part = _row_dots(names, r, c)
+        score = (w_part + n_part) * 0.5
+        ok = score >= MIN_EDGE
+        parts.append((r[ok], c[ok], score[ok], w_part[ok], n_part[ok]))
     if not parts:
         empty_i = np.empty(0, dtype=np.int64)
         empty_f = np.empty(0, dtype=np.float32)
         return EventGraph(empty_i, empty_i, empty_f, empty_f, empty_f)
-    return EventGraph(
-        np.concatenate([p[0] for p in parts]),
-        np.concatenate([p[1] for p in parts]),
-        np.concatenate([p[2] for p in parts]),
-        np.concatenate([p[3] for p in parts]).astype(np.float32),
-        np.concatenate([p[4] for p in parts]).astype(np.float32),
-    )
+    rows, cols, score, w_all, n_all = (np.concatenate([p[k] for p in parts]) for k in range(5))
+    keep = _best_per_node(n, rows, cols, score, NEIGHBOURS)
+    return EventGraph(rows[keep], cols[keep], score[keep].astype(np.float32),
+                      w_all[keep].astype(np.float32), n_all[keep].astype(np.float32))  # fmt: skip
+
+
+def _columns_upto(
+    matrix: sparse.csr_matrix, df: npt.NDArray[np.int64], limit: int
+) -> sparse.csr_matrix:
+    """The matrix without the columns of terms in more than `limit` stories."""
+    scale = sparse.diags((df <= limit).astype(np.float32))
+    out = sparse.csr_matrix(matrix @ scale)
+    out.eliminate_zeros()
+    return out
+
+
+def _row_dots(
+    matrix: sparse.csr_matrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """Dot products of many row pairs, in chunks (each a sparse element-wise product)."""
+    out = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), 200_000):
+        a = matrix[rows[start : start + 200_000]]
+        b = matrix[cols[start : start + 200_000]]
+        out[start : start + 200_000] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+def _best_per_node(
+    n: int, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray, k: int
+) -> npt.NDArray[np.bool_]:
+    """Mask of edges among the k best of either of their ends."""
+    ends = np.concatenate([rows, cols])
+    edge = np.concatenate([np.arange(len(rows)), np.arange(len(rows))])
+    order = np.lexsort((-np.concatenate([score, score]), ends))
+    ends, edge = ends[order], edge[order]
+    starts = np.r_[0, np.flatnonzero(ends[1:] != ends[:-1]) + 1]
+    rank = np.arange(len(ends)) - np.repeat(starts, np.diff(np.r_[starts, len(ends)]))
+    keep = np.zeros(len(rows), dtype=bool)
+    keep[edge[rank < k]] = True
+    return keep
 
 
 def average_linkage(

@@ -207,7 +207,10 @@ def _relate(
     relations = relate_arrays(loaded, entities=entities, cancel=cancel, stages=report.stages,
                               progress=progress)  # fmt: skip
     links, versions, graph, groups = (
-        relations.links, relations.versions, relations.graph, relations.groups
+        relations.links,
+        relations.versions,
+        relations.graph,
+        relations.groups,
     )
     report.candidate_pairs = links.candidates
     report.version_links = len(links.rows)
