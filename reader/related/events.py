@@ -45,12 +45,14 @@ BACKGROUND_DOCS = 100
 """Idf counts this many extra stories that share no term: plain idf on a large corpus, but in a
 small one about a single event (the five seeds) the names every story shares keep a weight
 instead of an idf of zero. ECB+ scores the same for 50, 100 or 200."""
-MIN_EDGE = 0.05
+MIN_EDGE = 0.1
 """Similarities below this are dropped from the graph: they never decide a merge."""
 MAX_TERMS = 64
 """Terms kept per vector, by weight: bounds the sparse product on large corpora."""
-CANDIDATE_DF = 200
-"""A term proposes pairs only when it is in at most this many stories (it still scores them)."""
+MAX_DF = 200
+"""A term adds to similarities only when it is in at most this many stories: passim's rule
+for shingles (2 to 100), doubled because an event's names recur in more stories than a
+sentence does. On ECB+ (397 stories) it changes nothing."""
 NEIGHBOURS = 20
 """Edges kept per story, its best: bounds the graph linkage walks to 20 n edges."""
 
@@ -251,38 +253,38 @@ def similarity_graph(
     """Pairs whose combined similarity reaches `MIN_EDGE`, each story keeping its `NEIGHBOURS`
     best (an edge stays when either end keeps it).
 
-    Pairs are proposed by the terms in at most `CANDIDATE_DF` stories — a name shared by
-    thousands of stories cannot say which of them report one event, and would make the work
-    grow with the square of the corpus — and then scored on the whole vectors. Row blocks are
+    Only terms in at most `MAX_DF` stories add to a similarity (vectors are normalised with
+    all their terms): a name in thousands of stories cannot say which of them report one
+    event, and would make the work grow with the square of the corpus. Row blocks are
     multiplied against the corpus as sparse matrices: never a dense n x n matrix.
     """
     words, word_df = _tfidf([t.word_hashes for t in items], [t.word_counts for t in items])
     names, name_df = _tfidf([t.name_hashes for t in items], [t.name_counts for t in items])
     days = _day_numbers([t.date for t in items])
-    proposer = sparse.hstack([
-        _columns_upto(words, word_df, CANDIDATE_DF), _columns_upto(names, name_df, CANDIDATE_DF)
-    ]).tocsr()  # fmt: skip
-    proposer.data[:] = 1.0
-    proposer_t = proposer.T.tocsr()
+    words = _columns_upto(words, word_df, MAX_DF)
+    names = _columns_upto(names, name_df, MAX_DF)
+    words_t = words.T.tocsr()
+    names_t = names.T.tocsr()
     parts: list[tuple[np.ndarray, ...]] = []
     n = len(items)
     for start in range(0, n, block):
         if cancel is not None and cancel():
             raise Cancelled
         stop = min(n, start + block)
-        coo = (proposer[start:stop] @ proposer_t).tocoo()
+        w_block = (words[start:stop] @ words_t).tocsr()
+        n_block = (names[start:stop] @ names_t).tocsr()
+        coo = ((w_block + n_block) * 0.5).tocoo()
         r = coo.row.astype(np.int64) + start
         c = coo.col.astype(np.int64)
-        upper = r < c
-        r, c = r[upper], c[upper]
+        score = coo.data
+        ok = (r < c) & (score >= MIN_EDGE)
+        r, c, score = r[ok], c[ok], score[ok]
         known = (days[r] >= 0) & (days[c] >= 0)
         near = ~known | (np.abs(days[r] - days[c]) <= DATE_WINDOW_DAYS)
-        r, c = r[near], c[near]
-        w_part = _row_dots(words, r, c)
-        n_part = _row_dots(names, r, c)
-        score = (w_part + n_part) * 0.5
-        ok = score >= MIN_EDGE
-        parts.append((r[ok], c[ok], score[ok], w_part[ok], n_part[ok]))
+        r, c, score = r[near], c[near], score[near]
+        w_part = np.asarray(w_block[r - start, c]).ravel()
+        n_part = np.asarray(n_block[r - start, c]).ravel()
+        parts.append((r, c, score, w_part, n_part))
     if not parts:
         empty_i = np.empty(0, dtype=np.int64)
         empty_f = np.empty(0, dtype=np.float32)
@@ -300,18 +302,6 @@ def _columns_upto(
     scale = sparse.diags((df <= limit).astype(np.float32))
     out = sparse.csr_matrix(matrix @ scale)
     out.eliminate_zeros()
-    return out
-
-
-def _row_dots(
-    matrix: sparse.csr_matrix, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
-) -> npt.NDArray[np.float32]:
-    """Dot products of many row pairs, in chunks (each a sparse element-wise product)."""
-    out = np.empty(len(rows), dtype=np.float32)
-    for start in range(0, len(rows), 200_000):
-        a = matrix[rows[start : start + 200_000]]
-        b = matrix[cols[start : start + 200_000]]
-        out[start : start + 200_000] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out
 
 
