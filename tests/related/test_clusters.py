@@ -144,3 +144,28 @@ def test_cli_json_keys(related_sample: CorpusIndex, capsys: pytest.CaptureFixtur
 
     assert main(["related", "nope.txt"]) == 3
     assert "nope.txt" in capsys.readouterr().err
+
+
+def test_empty_and_single_article_corpora(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    corpus_index = CorpusIndex(root, tmp_path / "index")
+    corpus_index.update()
+    assert relate_corpus(corpus_index).documents == 0
+    assert corpus_clusters(corpus_index) == []
+    (root / "one.txt").write_text("A title\n\nOne short story about a bridge.", encoding="utf-8")
+    corpus_index.update()
+    report = relate_corpus(corpus_index)
+    assert report.documents == 1 and corpus_clusters(corpus_index) == []
+    assert related_stories(corpus_index, "one.txt").to_json() == {"versions": [], "same_event": []}
+
+
+def test_relating_can_be_cancelled(sample_dir: Path, tmp_path: Path) -> None:
+    from reader.corpus.importer import Cancelled
+
+    corpus_index = CorpusIndex(sample_dir, tmp_path / "index")
+    corpus_index.update()
+    with pytest.raises(Cancelled):
+        relate_corpus(corpus_index, cancel=lambda: True)
+    assert not is_current(corpus_index)
+    assert relate_corpus(corpus_index).version_clusters == 1
