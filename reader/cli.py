@@ -304,6 +304,194 @@ def search_command(
     console.print(f"[dim]{shown} of {results.total} result(s), page {results.page}.[/]")
 
 
+def resolve_doc(root: Path, doc: str) -> str:
+    """A document id from what the user typed: the id itself, or a unique prefix of a file name.
+
+    `003` finds `003_10760c25aed7da9a.txt`. No match exits with code 3, several with code 2,
+    each with a message naming the candidates.
+    """
+    from reader.corpus.importer import doc_id_for, is_supported
+
+    file_part = doc.split("#", 1)[0]
+    if (root / file_part).is_file():
+        return doc
+    found = sorted(
+        doc_id_for(root, path)
+        for path in root.rglob(f"{doc}*")
+        if path.is_file() and is_supported(path) and not path.name.startswith(".")
+    )
+    if len(found) == 1:
+        return found[0]
+    err = _console(stderr=True)
+    if not found:
+        err.print(f"[red]error:[/] no document {escape(doc)!r} in {escape(str(root))}")
+        sys.exit(EXIT_NOT_FOUND)
+    shown = ", ".join(found[:5]) + (" …" if len(found) > 5 else "")
+    err.print(f"[red]error:[/] {escape(doc)!r} matches {len(found)} documents: {escape(shown)}")
+    sys.exit(EXIT_USAGE)
+
+
+def _load_or_exit(root: Path, doc: str) -> Article:
+    doc_id = resolve_doc(root, doc)
+    try:
+        return load_article(root, doc_id)
+    except KeyError:
+        _console(stderr=True).print(f"[red]error:[/] no document {escape(doc_id)!r} in {root}")
+        sys.exit(EXIT_NOT_FOUND)
+    except ValueError as exc:
+        _console(stderr=True).print(f"[red]error:[/] {escape(doc_id)}: {escape(str(exc))}")
+        sys.exit(EXIT_UNREADABLE)
+
+
+@cli.command("diff")
+@click.argument("doc_a")
+@click.argument("doc_b")
+@corpus_option
+@click.option("--json", "as_json", is_flag=True, help="Print chunks and summary as JSON.")
+@click.option("--html", "as_html", is_flag=True, help="Print one self-contained HTML page.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the diff as Markdown.")
+@click.option("--no-normalise", is_flag=True, help="Count quote, dash, case and space changes.")
+def diff_command(
+    doc_a: str, doc_b: str, corpus: str | None, as_json: bool, as_html: bool,
+    as_markdown: bool, no_normalise: bool,
+) -> None:  # fmt: skip
+    """Compare two articles, DOC_A the base (ids or unique prefixes such as 003)."""
+    from reader.related.diff import diff_articles
+    from reader.related.render import to_html, to_markdown, to_rich
+
+    if as_json + as_html + as_markdown > 1:
+        _console(stderr=True).print("[red]error:[/] choose one of --json, --html, --markdown")
+        sys.exit(EXIT_USAGE)
+    root = corpus_root(corpus)
+    a, b = _load_or_exit(root, doc_a), _load_or_exit(root, doc_b)
+    result = diff_articles(a, b, normalise=not no_normalise)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif as_html:
+        click.echo(to_html(result, a.id, b.id), nl=False)
+    elif as_markdown:
+        click.echo(to_markdown(result, a.id, b.id), nl=False)
+    else:
+        _console().print(to_rich(result, a.id, b.id))
+
+
+# -- entities (issue 6) -----------------------------------------------------------------------
+def _entities_ready(corpus: str | None, index_dir: str | None, pipeline: str | None) -> Any:
+    """Index the corpus if needed and extract entities of new or changed articles."""
+    from reader.entities.extraction import extract_entities
+    from reader.index.builder import AlreadyIndexing, CorpusIndex
+
+    root = corpus_root(corpus)
+    corpus_index = CorpusIndex(root, index_dir)
+    if not corpus_index.is_built():
+        corpus_index, _report = _build(root, index_dir, quiet=True)
+    err = _console(stderr=True)
+    try:
+        report = extract_entities(corpus_index, pipeline=pipeline)
+    except AlreadyIndexing as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(EXIT_BUSY)
+    except ValueError as exc:  # an unknown pipeline name
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(EXIT_USAGE)
+    return corpus_index, report
+
+
+pipeline_option = click.option(
+    "--pipeline",
+    type=click.Choice(["small", "medium", "gazetteer"]),
+    default=None,
+    help="Entity extractor (default: small spaCy pipeline, else the gazetteer alone).",
+)
+
+
+@cli.command("entities")
+@click.argument("doc", required=False)
+@corpus_option
+@index_dir_option
+@pipeline_option
+@click.option("--json", "as_json", is_flag=True, help="Print entities as JSON.")
+def entities_command(
+    doc: str | None, corpus: str | None, index_dir: str | None, pipeline: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """List the corpus's people, organisations and places (or those of one article DOC)."""
+    from reader.entities.lookup import article_entities, corpus_entities
+
+    corpus_index, report = _entities_ready(corpus, index_dir, pipeline)
+    entities = corpus_entities(corpus_index)
+    if doc is not None:
+        with corpus_index.open_store() as store:
+            if store.article(doc) is None:
+                _console(stderr=True).print(f"[red]error:[/] no document {escape(doc)!r}")
+                sys.exit(EXIT_NOT_FOUND)
+        spans = article_entities(corpus_index, doc)
+        by_key: dict[tuple[str, str], list[Any]] = {}
+        for span in spans:
+            by_key.setdefault((span.type, span.name), []).append(span)
+        entities = [e for e in entities if (e.type, e.name) in by_key]
+    if as_json:
+        payload = []
+        for entity in entities:
+            item = entity.to_json()
+            if doc is not None:
+                item["spans"] = [[s.start, s.end] for s in by_key[(entity.type, entity.name)]]
+            payload.append(item)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    _console(stderr=True).print(f"[dim]extractor: {escape(report.extractor)}[/]")
+    for entity in entities:
+        count = len(by_key[(entity.type, entity.name)]) if doc is not None else entity.count
+        others = ", ".join(v for v in entity.variants if v != entity.name)
+        console.print(
+            f"[cyan]{entity.type:<6}[/] [bold]{escape(entity.name)}[/]  {count}"
+            + (f"  [dim]{escape(others)}[/]" if others else ""),
+            soft_wrap=True,
+        )
+
+
+@cli.command("mentions")
+@click.argument("name")
+@corpus_option
+@index_dir_option
+@pipeline_option
+@click.option("--json", "as_json", is_flag=True, help="Print mentions as JSON.")
+def mentions_command(
+    name: str, corpus: str | None, index_dir: str | None, pipeline: str | None, as_json: bool
+) -> None:
+    """Where the entity NAME (or one of its variants) is mentioned, with context."""
+    from reader.entities.lookup import find_entity, mentions_of
+
+    corpus_index, _report = _entities_ready(corpus, index_dir, pipeline)
+    found = find_entity(corpus_index, name)
+    if not found:
+        _console(stderr=True).print(f"[red]error:[/] no entity named {escape(name)!r}")
+        sys.exit(EXIT_NOT_FOUND)
+    rows = []
+    with corpus_index.open_store() as store:
+        for entity in found:
+            for doc_id, span in mentions_of(corpus_index, entity):
+                body = store.bodies([doc_id])[doc_id][0]
+                left = body[max(0, span.start - 60) : span.start].replace("\n", " ")
+                right = body[span.end : span.end + 60].replace("\n", " ")
+                rows.append((entity, doc_id, span, left, right))
+    if as_json:
+        click.echo(json.dumps([
+            {"name": e.name, "type": e.type, "doc": d, "start": s.start, "end": s.end,
+             "text": s.text, "context": left + s.text + right}
+            for e, d, s, left, right in rows
+        ], ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    console = _console()
+    for entity, doc_id, span, left, right in rows:
+        console.print(
+            f"[cyan]{escape(doc_id)}[/] {span.start}-{span.end} [dim]{entity.type}[/] "
+            f"…{escape(left)}[bold reverse]{escape(span.text)}[/]{escape(right)}…",
+            soft_wrap=True,
+        )
+
+
 # -- related stories (issue 5) ------------------------------------------------------------------
 def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) -> Any:
     """The corpus's index, built and related first when it is not current."""
@@ -333,6 +521,7 @@ def related_command(doc: str, corpus: str | None, index_dir: str | None, as_json
     from reader.related.relating import related_stories
 
     corpus_index = _related_index(corpus, index_dir, quiet=as_json)
+    doc = resolve_doc(corpus_index.root, doc)
     try:
         related = related_stories(corpus_index, doc)
     except KeyError:

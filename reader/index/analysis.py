@@ -80,4 +80,9 @@ def news_analyzer() -> Composable:
 
 def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Original-text spans of the words whose folded form is one of `terms`."""
+    if text.isascii():  # the common case, folded in one call: lower() keeps every offset
+        low = text.lower()
+        if not any(term in low for term in terms):
+            return []
+        return [(m.start(), m.end()) for m in WORD_RE.finditer(low) if m.group() in terms]
     return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if fold_token(m.group()) in terms]

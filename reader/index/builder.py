@@ -49,6 +49,7 @@ from reader.corpus.importer import (
     walk_corpus,
 )
 from reader.corpus.model import Article, Problem, SourceText
+from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
 from reader.index.store import DocumentStore, FileRecord
@@ -161,6 +162,7 @@ class CorpusIndex:
     def __init__(self, corpus_root: Path | str, index_dir: Path | str | None = None) -> None:
         self.root = Path(corpus_root).resolve()
         self.directory = index_dir_for(self.root, index_dir)
+        self._entity_fields: dict[str, tuple[str, dict[str, str]]] = {}
 
     @property
     def whoosh_dir(self) -> Path:
@@ -332,6 +334,8 @@ class CorpusIndex:
     ) -> None:
         store = DocumentStore(self.store_path)
         ix = self.open_whoosh()
+        # Entity fields the index already held, re-added with an unchanged article it rewrites.
+        self._entity_fields = indexed_fields(self.directory)
         with contextlib.ExitStack() as stack:
             stack.callback(store.close)
             ensure_schema(store.connection)
@@ -430,8 +434,10 @@ class CorpusIndex:
             if previous is not None:
                 store.delete_file(result.rel)
             return
-        for document in result.documents:
-            writer.update_document(**document)
+        for article, document in zip(result.articles, result.documents, strict=True):
+            entities = self._entity_fields.get(article.id)
+            extra = entities[1] if entities and entities[0] == article.content_hash else {}
+            writer.update_document(**document, **extra)
         store.put_articles(result.rel, result.articles)
         put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,

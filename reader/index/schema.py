@@ -9,14 +9,18 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from reader.index.analysis import news_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when fields, analysis or cleaning change what the index holds."""
 
 TEXT_FIELDS = ("title", "body", "subtitle", "byline", "source", "dateline", "captions")
 SEARCH_FIELDS = ("title", "subtitle", "body", "captions")
 """Fields a bare word is looked up in; the others need their name (`byline:isachenkov`)."""
 FIELD_BOOSTS = {"title": 3.0, "subtitle": 1.5, "body": 1.0, "captions": 0.5}
-QUERY_FIELDS = (*TEXT_FIELDS, "date", "id", "words")
+ENTITY_FIELDS = ("person", "org", "place", "entity")
+"""Canonical entity names of an article, one per line, written by
+`reader.entities.extraction.sync_search_index`
+(`person:"Vladimir Putin"`); `entity` holds every type."""
+QUERY_FIELDS = (*TEXT_FIELDS, "date", "id", "words", *ENTITY_FIELDS)
 
 
 Posting = tuple[bytes, int, float, bytes]
@@ -56,4 +60,8 @@ def build_schema() -> Schema:
         dateline=NewsText(analyzer=analyzer),
         date=ID(sortable=True),
         words=NUMERIC(int, bits=32),
+        person=TEXT(analyzer=analyzer),
+        org=TEXT(analyzer=analyzer),
+        place=TEXT(analyzer=analyzer),
+        entity=TEXT(analyzer=analyzer),
     )

@@ -155,6 +155,10 @@ class DocumentStore:
         for row in self._db.execute(f"SELECT {_DOC_COLUMNS} FROM docs ORDER BY id"):
             yield _to_article(row)
 
+    def content_hashes(self) -> dict[str, str]:
+        """id -> content hash of every article: what entity extraction compares against."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, content_hash FROM docs")}
+
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
 

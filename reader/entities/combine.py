@@ -1,0 +1,295 @@
+"""One article's mentions: the model's spans, corrected by the gazetteer and made consistent.
+
+Three layers, each cheap and explainable:
+1. the statistical model's spans, mapped to our types (GPE/LOC/FAC -> PLACE);
+2. the gazetteer: a strong entry relabels a span with exactly its text (Minsk is a PLACE, not
+   an ORG) and any entry fills a gap the model left, unless it sits inside a longer run of
+   capitalised words (a club, a company, a person's name);
+3. document consistency: a name takes the label most of its mentions carry, its unlabelled
+   repetitions are labelled too, and the parts of a person's full name (`Kashin` after
+   `Vasily Kashin`) are that person wherever they stand alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from reader.entities.gazetteer import TOKEN_RE, Gazetteer
+from reader.entities.model import Mention
+from reader.entities.names import TITLES, strip_possessive
+
+MODEL_LABELS = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "ORG": "ORG",
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+    "DATE": "DATE",
+    "MONEY": "MONEY",
+}
+NAME_LABELS = ("PERSON", "ORG", "PLACE")
+NOT_NAMES = frozenset({"GMT", "UTC", "EST", "EDT", "CET", "CEST", "BST", "PST", "PDT"})
+"""Time zones: the model takes them for organisations."""
+_LEADING_THE = re.compile(r"^[Tt]he\s+")
+_NAME_PART_RE = re.compile(r"^[A-Z][\w'’-]+$")
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "it",
+        "he",
+        "she",
+        "we",
+        "they",
+        "i",
+        "this",
+        "that",
+        "but",
+        "not",
+        "new",
+    ]
+)
+
+
+def combine(
+    text: str, model_spans: list[tuple[int, int, str]], gazetteer: Gazetteer
+) -> list[Mention]:
+    """All mentions of one body, sorted, non-overlapping."""
+    mentions: list[Mention] = []
+    for start, end, label in model_spans:
+        kind = MODEL_LABELS.get(label)
+        if kind is None:
+            continue
+        if kind in NAME_LABELS:
+            start, end = _repair(text, start, end, kind, gazetteer)
+            if end <= start or not _plausible_name(text[start:end], kind, gazetteer):
+                continue
+        mentions.append(Mention(start, end, text[start:end], kind))
+    mentions = _join_adjacent(text, mentions)
+    person_parts = _person_parts(mentions)
+    mentions = [_relabel(m, gazetteer, person_parts) for m in mentions]
+    mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
+    mentions = _vote(mentions)
+    mentions = _propagate(text, mentions)
+    return sorted((_with_title(text, m) for m in mentions), key=lambda m: m.start)
+
+
+def gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """The fallback extractor: gazetteer matches made consistent, without a model."""
+    return combine(text, [], gazetteer)
+
+
+def _repair(text: str, start: int, end: int, kind: str, gazetteer: Gazetteer) -> tuple[int, int]:
+    """Fix the model's span edges: drop a leading `the` (unless the gazetteer spells the name
+    with it), a possessive, trailing punctuation, and whatever follows a comma (`Xinhua,
+    Putin` is two names); take in the first name before a span that starts with an initial
+    (`Antony` before `J. Blinken`)."""
+    span = text[start:end]
+    match = _LEADING_THE.match(span)
+    if match and gazetteer.get(span) is None:
+        start += match.end()
+    comma = text.find(", ", start, end)
+    if comma > start:
+        end = comma
+    end = start + len(strip_possessive(text[start:end]).rstrip())
+    while end > start and text[end - 1] in ".,;:" and not _is_abbreviation(text[start:end]):
+        end -= 1
+    if kind == "PERSON" and _INITIAL_START_RE.match(text, start):
+        before = _PREV_WORD_RE.search(text[max(0, start - 40) : start])
+        if before and before.group(1).lower() not in TITLES | _FUNCTION_WORDS:
+            start -= len(before.group(0))
+    return start, end
+
+
+_INITIAL_START_RE = re.compile(r"[A-Z]\. [A-Z]")
+
+
+def _plausible_name(span: str, kind: str, gazetteer: Gazetteer) -> bool:
+    """Names have a capitalised word and no digits; a lone title word (`State` out of
+    `Secretary of State`) is not a name."""
+    if gazetteer.get(span) is not None:
+        return True
+    if kind == "PERSON" and any(ch.isdigit() for ch in span):
+        return False
+    if not any(w[:1].isupper() for w in span.split()):
+        return False
+    if span[:1].islower() and " " not in span:
+        return False
+    if span in NOT_NAMES:
+        return False
+    return span.lower() not in TITLES
+
+
+def _is_abbreviation(span: str) -> bool:
+    """`U.S.` keeps its final period; `Moscow.` does not."""
+    return bool(re.search(r"(?:^|[.\s])\w\.$", span))
+
+
+def _join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`Waqar` + `Younis` found as two persons one space apart are one person."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        last = out[-1] if out else None
+        if last is not None and last.type == m.type == "PERSON" and text[last.end : m.start] == " ":
+            out[-1] = Mention(last.start, m.end, text[last.start : m.end], "PERSON")
+        else:
+            out.append(m)
+    return out
+
+
+def _person_parts(mentions: list[Mention]) -> set[str]:
+    parts: set[str] = set()
+    for m in mentions:
+        if m.type == "PERSON":
+            words = m.text.split()
+            if len(words) > 1:
+                parts.update(w for w in words if _NAME_PART_RE.match(w))
+    return parts
+
+
+def _relabel(mention: Mention, gazetteer: Gazetteer, person_parts: set[str]) -> Mention:
+    """A part of a person's full name named in the article is that person (`Muster` after
+    `Thomas Muster`); otherwise a gazetteer entry corrects the model: a strong one always, a
+    weak one when the model took a lone word for a person (`Grozny`)."""
+    if mention.type not in NAME_LABELS:
+        return mention
+    if mention.text in person_parts:
+        return Mention(mention.start, mention.end, mention.text, "PERSON")
+    entry = gazetteer.get(mention.text)
+    if entry is None and mention.text.isupper():  # a dateline: MOSCOW
+        entry = gazetteer.get(mention.text.title())
+    if entry is None or entry.type == mention.type:
+        return mention
+    if not entry.strong and not (mention.type == "PERSON" and " " not in mention.text):
+        return mention
+    return Mention(mention.start, mention.end, mention.text, entry.type)
+
+
+def _gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    found = []
+    for start, end, entry in gazetteer.scan(text):
+        if _inside_capitalised_run(text, start, end):
+            continue
+        found.append(Mention(start, end, text[start:end], entry.type))
+    return found
+
+
+_PREV_WORD_RE = re.compile(r"([A-Z][\w'’-]*)[ \t]+$")
+_NEXT_WORD_RE = re.compile(r"^[ \t]+([A-Z][\w'’-]*)")
+
+
+def _inside_capitalised_run(text: str, start: int, end: int) -> bool:
+    """`Hamilton` in `Hamilton Academical`, `Georgia` in `Georgia Tech`: part of another name.
+    A sentence's first word and titles before a name do not count."""
+    after = _NEXT_WORD_RE.match(text[end : end + 40])
+    if after and after.group(1).lower() not in _FUNCTION_WORDS:
+        return True
+    before = _PREV_WORD_RE.search(text[max(0, start - 40) : start])
+    if before:
+        word = before.group(1)
+        head = text[: start - len(before.group(0))].rstrip()
+        sentence_start = not head or head[-1] in '.!?\n"“:'
+        if not sentence_start and word.lower() not in _FUNCTION_WORDS | TITLES:
+            return True
+    return False
+
+
+def _fill(
+    text: str, mentions: list[Mention], extra: list[Mention], *, widen: bool = False
+) -> list[Mention]:
+    """Add `extra` mentions where they overlap nothing already found; with `widen`, also
+    where they hold the found ones whole (`Waqar Younis` over a lone `Younis`)."""
+    out = list(mentions)
+    for m in extra:
+        overlapping = [o for o in out if o.start < m.end and m.start < o.end]
+        if not overlapping:
+            out.append(m)
+        elif widen and all(
+            m.start <= o.start and o.end <= m.end and (o.start, o.end) != (m.start, m.end)
+            for o in overlapping
+        ):
+            out = [o for o in out if o not in overlapping]
+            out.append(m)
+    return out
+
+
+def _vote(mentions: list[Mention]) -> list[Mention]:
+    """A name takes the label most of its mentions carry (ties keep each mention's own)."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.type in NAME_LABELS:
+            labels[m.text][m.type] += 1
+    winner: dict[str, str] = {}
+    for name, counts in labels.items():
+        ranked = counts.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            winner[name] = ranked[0][0]
+    return [
+        Mention(m.start, m.end, m.text, winner[m.text])
+        if m.type in NAME_LABELS and m.text in winner
+        else m
+        for m in mentions
+    ]
+
+
+def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Label the unlabelled repetitions of names found elsewhere in the same article, and the
+    parts of full personal names standing alone."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.type in NAME_LABELS and m.text[:1].isupper():
+            labels[m.text][m.type] += 1
+    targets = {name: counts.most_common(1)[0][0] for name, counts in labels.items()}
+    for part in _person_parts(mentions):
+        if part.lower() not in _FUNCTION_WORDS and part.lower() not in TITLES:
+            targets.setdefault(part, "PERSON")
+    if not targets:
+        return mentions
+    extra: list[Mention] = []
+    for name in sorted(targets, key=len, reverse=True):
+        pattern = re.compile(r"(?<![\w.'’-])" + re.escape(name) + r"(?![\w-]|\.\w)")
+        for match in pattern.finditer(text):
+            extra.append(Mention(match.start(), match.end(), name, targets[name]))
+    return _fill(text, mentions, extra, widen=True)
+
+
+_TITLE_WORD_RE = re.compile(r"([A-Za-z]+\.?)[ \t]+$")
+
+
+def _with_title(text: str, mention: Mention) -> Mention:
+    """Note the title words written just before a person's name (`Secretary of State`)."""
+    if mention.type != "PERSON":
+        return mention
+    start = mention.start
+    words: list[str] = []
+    for _ in range(4):
+        match = _TITLE_WORD_RE.search(text[max(0, start - 30) : start])
+        if not match or match.group(1).lower().rstrip(".") not in TITLES:
+            break
+        words.insert(0, match.group(1))
+        start -= len(match.group(0))
+    while words and not words[0][:1].isupper():
+        words.pop(0)
+    if not words:
+        return mention
+    return Mention(mention.start, mention.end, mention.text, mention.type, " ".join(words))
+
+
+def count_tokens(text: str) -> int:
+    return len(TOKEN_RE.findall(text))
