@@ -25,6 +25,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from reader.corpus.importer import Cancelled
+from reader.entities.store import indexed_fields
 from reader.index.builder import LOCK_FILE, AlreadyIndexing, CorpusIndex
 from reader.related import events, storage
 from reader.related.clusters import EVENT, VERSIONS, Cluster, event_clusters, version_clusters
@@ -48,6 +49,7 @@ __all__ = [
     "is_current",
     "relate_corpus",
     "related_stories",
+    "stored_entities",
 ]
 
 
@@ -122,12 +124,26 @@ def _state(db: sqlite3.Connection, entities: Mapping[str, Iterable[str]] | None)
     return digest.hexdigest()
 
 
+def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
+    """Entity names per article from the entities core's store, for articles whose text has
+    not changed since extraction; empty when entities were never extracted."""
+    with closing(_connect(corpus_index)) as db:
+        current = dict(storage.corpus_state(db))
+    out: dict[str, list[str]] = {}
+    for doc_id, (content_hash, fields) in indexed_fields(corpus_index.directory).items():
+        names = [n for n in fields.get("entity", "").split("\n") if n]
+        if names and current.get(doc_id) == content_hash:
+            out[doc_id] = names
+    return out
+
+
 def is_current(corpus_index: CorpusIndex) -> bool:
-    """Whether stored relations match the indexed articles (without entities)."""
+    """Whether stored relations match the indexed articles (and their stored entities)."""
     if not corpus_index.store_path.exists():
         return False
+    entities = stored_entities(corpus_index)
     with closing(_connect(corpus_index)) as db:
-        return storage.get_meta(db, "state") == _state(db, None)
+        return storage.get_meta(db, "state") == _state(db, entities)
 
 
 def relate_corpus(
@@ -139,8 +155,9 @@ def relate_corpus(
 ) -> RelateReport:
     """Fingerprint what is missing, then relate the whole corpus and store the results.
 
-    `entities` (doc id -> entity names), when the entities core gives them, join each story's
-    names; without them capitalised words, numbers and dates stand in.
+    `entities` (doc id -> entity names) join each story's names; by default those the
+    entities core stored (`stored_entities`), if any. Capitalised words, numbers and dates
+    always count too.
 
     Raises:
         AlreadyIndexing: the corpus is being indexed (or related) by another process.
@@ -148,6 +165,8 @@ def relate_corpus(
     """
     started = time.perf_counter()
     report = RelateReport()
+    if entities is None:
+        entities = stored_entities(corpus_index)
     lock = FileLock(str(corpus_index.directory / LOCK_FILE))
     try:
         lock.acquire(timeout=0)

@@ -169,3 +169,21 @@ def test_relating_can_be_cancelled(sample_dir: Path, tmp_path: Path) -> None:
         relate_corpus(corpus_index, cancel=lambda: True)
     assert not is_current(corpus_index)
     assert relate_corpus(corpus_index).version_clusters == 1
+
+
+def test_stored_entities_join_the_names(sample_dir: Path, tmp_path: Path) -> None:
+    from reader.entities.extraction import extract_entities
+    from reader.related.relating import stored_entities
+
+    corpus_index = CorpusIndex(sample_dir, tmp_path / "index")
+    corpus_index.update()
+    relate_corpus(corpus_index)
+    assert stored_entities(corpus_index) == {}
+    extract_entities(corpus_index, pipeline="gazetteer")
+    entities = stored_entities(corpus_index)
+    assert "Beijing" in entities["003_10760c25aed7da9a.txt"]
+    assert not is_current(corpus_index)  # relations were computed without them
+    relate_corpus(corpus_index)
+    assert is_current(corpus_index)
+    kinds = {c.kind: set(c.members) for c in corpus_clusters(corpus_index)}
+    assert len(kinds["versions"]) == 3 and len(kinds["event"]) == 5
