@@ -56,9 +56,7 @@ def candidate_pairs(
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         lengths = np.diff(np.r_[starts, len(sorted_keys)])
-        for length in np.unique(lengths):
-            if length < 2 or length > max_bucket:
-                continue
+        for length in np.flatnonzero(np.bincount(lengths, minlength=2)[2 : max_bucket + 1]) + 2:
             run_starts = starts[lengths == length]
             members = order[run_starts[:, None] + np.arange(length)[None, :]]
             i, j = np.triu_indices(int(length), 1)
@@ -68,5 +66,6 @@ def candidate_pairs(
             found.append(low * n + high)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = np.sort(np.concatenate(found))
+    codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return np.stack([codes // n, codes % n], axis=1)
