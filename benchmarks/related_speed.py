@@ -19,7 +19,9 @@ Fingerprints (shingles + MinHash, and the event terms) are what the index builde
 processes compute; here they are computed with a pool of two processes, then the timed part is
 `reader.related.relating.relate_arrays` — versions (LSH + containment) and same-event groups —
 exactly what `relate_corpus` runs between loading the stored fingerprints and storing results.
-Each size runs in a fresh interpreter so its peak memory (max RSS) is its own.
+Then the same fingerprints go into a document store and `relate_corpus` runs on it: the real
+path, with SQLite loading and storing (`relate_corpus_*`). Each size runs in a fresh
+interpreter so its peak memory (max RSS, taken before the store path) is its own.
 
     .venv/bin/python benchmarks/related_speed.py [--quick] [--sizes 10000 100000]
 """
@@ -32,6 +34,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -46,10 +49,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from reuters import iter_stories, sgm_files  # noqa: E402
 
+from reader.index.builder import CorpusIndex  # noqa: E402
+from reader.index.store import DocumentStore  # noqa: E402
 from reader.related import fingerprints, storage  # noqa: E402
 from reader.related.clusters import DocFacts  # noqa: E402
 from reader.related.events import EventTerms, event_terms  # noqa: E402
-from reader.related.relating import relate_arrays  # noqa: E402
+from reader.related.relating import relate_arrays, relate_corpus  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
 OUTLETS = ("Daily Courier", "Evening Post", "Metro Herald", "Valley Times", "Coast Gazette",
@@ -140,14 +145,42 @@ def grow(base: list[Doc], n: int, seed: int = 7) -> Iterator[Doc]:
         yield edit(story, other, rng, number)
 
 
-def _fingerprint(batch: list[Doc]) -> list[tuple[DocFacts, bytes, int, EventTerms]]:
-    rows = storage.fingerprint_rows([(d.doc_id, "", d.title, d.body) for d in batch])
+def _fingerprint(
+    batch: list[Doc],
+) -> list[tuple[DocFacts, bytes, int, EventTerms, storage.FingerprintRow]]:
+    rows = storage.fingerprint_rows([(d.doc_id, "h", d.title, d.body) for d in batch])
     out = []
     for doc, row in zip(batch, rows, strict=True):
         terms = event_terms(doc.doc_id, doc.title, doc.body, doc.date)
         facts = DocFacts(doc.doc_id, doc.date, doc.source, None, doc.body[:120], row[3])
-        out.append((facts, row[4], row[3], terms))
+        out.append((facts, row[4], row[3], terms, row))
     return out
+
+
+def store_path_seconds(
+    results: list[tuple[DocFacts, bytes, int, EventTerms, storage.FingerprintRow]],
+) -> dict[str, float]:
+    """The real path: fingerprints and articles in a document store, then `relate_corpus`
+    (load, relate, store), timed per stage."""
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_index = CorpusIndex(Path(tmp) / "corpus", Path(tmp) / "index")
+        corpus_index.directory.mkdir(parents=True)
+        with DocumentStore(corpus_index.store_path) as store:
+            db = store.connection
+            storage.ensure_schema(db)
+            store.begin()
+            db.executemany(
+                "INSERT INTO docs(id, file, path, format, date, source, body, captions, credits, "
+                "word_count, content_hash, raw) VALUES (?, ?, ?, 'txt', ?, ?, ?, '[]', '[]', 0, "
+                "'h', x'')",
+                ((f.doc_id, f.doc_id, f.doc_id, f.date, f.source, f.lede)
+                 for f, *_rest in results),
+            )  # fmt: skip
+            storage.put_fingerprints(db, (r[4] for r in results))
+            store.commit()
+        report = relate_corpus(corpus_index)
+        return {"relate_corpus_s": report.seconds,
+                **{f"relate_corpus_{k}_s": v for k, v in report.stages.items()}}  # fmt: skip
 
 
 def run_size(n: int) -> dict[str, float]:
@@ -167,13 +200,14 @@ def run_size(n: int) -> dict[str, float]:
         [r[0] for r in results], signatures, np.array([r[2] for r in results]),
         [r[3] for r in results],
     )  # fmt: skip
-    del results
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stages: dict[str, float] = {}
     started = time.perf_counter()
     relations = relate_arrays(loaded, stages=stages)
     relating = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    stored = store_path_seconds(results)
+    del results
     # Versions against the grown families (Reuters's own duplicates count as errors here).
     index = {f.doc_id: i for i, f in enumerate(loaded.facts)}
     tp = fp = 0
@@ -201,6 +235,7 @@ def run_size(n: int) -> dict[str, float]:
         "version_pair_recall": tp / true_pairs if true_pairs else 1.0,
         "peak_rss_mb_before_relating": rss_before,
         "peak_rss_mb": rss_after,
+        **stored,
     }
 
 
