@@ -503,8 +503,22 @@ def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) ->
     if not corpus_index.is_built():
         corpus_index, _report = _build(root, index_dir, quiet=quiet)
     if not is_current(corpus_index):
+        err = _console(stderr=True)
         try:
-            relate_corpus(corpus_index)
+            if quiet or not err.is_terminal:
+                relate_corpus(corpus_index)
+            else:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+                columns = (TextColumn("Relating {task.description}"), BarColumn(),
+                           MofNCompleteColumn())  # fmt: skip
+                with Progress(*columns, console=err, transient=True) as bar:
+                    task = bar.add_task("", total=None)
+
+                    def progress(done: int, total: int, stage: str) -> None:
+                        bar.update(task, completed=done, total=total, description=stage)
+
+                    relate_corpus(corpus_index, progress=progress)
         except AlreadyIndexing as exc:
             _console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
             sys.exit(EXIT_BUSY)

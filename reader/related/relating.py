@@ -127,6 +127,8 @@ def _state(db: sqlite3.Connection, entities: Mapping[str, Iterable[str]] | None)
 def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
     """Entity names per article from the entities core's store, for articles whose text has
     not changed since extraction; empty when entities were never extracted."""
+    if not corpus_index.store_path.exists():
+        return {}
     with closing(_connect(corpus_index)) as db:
         current = dict(storage.corpus_state(db))
     out: dict[str, list[str]] = {}
@@ -160,11 +162,14 @@ def relate_corpus(
     always count too.
 
     Raises:
+        FileNotFoundError: the corpus has no index yet (build it first).
         AlreadyIndexing: the corpus is being indexed (or related) by another process.
         Cancelled: `cancel()` turned true; fingerprints of finished batches are kept.
     """
     started = time.perf_counter()
     report = RelateReport()
+    if not corpus_index.store_path.exists():
+        raise FileNotFoundError(f"{corpus_index.root} has no index yet: build it first")
     if entities is None:
         entities = stored_entities(corpus_index)
     lock = FileLock(str(corpus_index.directory / LOCK_FILE))

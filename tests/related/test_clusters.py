@@ -150,6 +150,8 @@ def test_empty_and_single_article_corpora(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     root.mkdir()
     corpus_index = CorpusIndex(root, tmp_path / "index")
+    with pytest.raises(FileNotFoundError, match="no index yet"):
+        relate_corpus(corpus_index)
     corpus_index.update()
     assert relate_corpus(corpus_index).documents == 0
     assert corpus_clusters(corpus_index) == []
