@@ -20,8 +20,9 @@ processes compute; here they are computed with a pool of two processes, then the
 `reader.related.relating.relate_arrays` — versions (LSH + containment) and same-event groups —
 exactly what `relate_corpus` runs between loading the stored fingerprints and storing results.
 Then the same fingerprints go into a document store and `relate_corpus` runs on it: the real
-path, with SQLite loading and storing (`relate_corpus_*`). Each size runs in a fresh
-interpreter so its peak memory (max RSS, taken before the store path) is its own.
+path, with SQLite loading and storing (`relate_corpus_*`), and once more after adding one
+article (related on its own against the stored results: `add_one_article_*`). Each size runs
+in a fresh interpreter so its peak memory (max RSS, taken before the store path) is its own.
 
     .venv/bin/python benchmarks/related_speed.py [--quick] [--sizes 10000 100000]
 """
@@ -179,8 +180,24 @@ def store_path_seconds(
             storage.put_fingerprints(db, (r[4] for r in results))
             store.commit()
         report = relate_corpus(corpus_index)
-        return {"relate_corpus_s": report.seconds,
-                **{f"relate_corpus_{k}_s": v for k, v in report.stages.items()}}  # fmt: skip
+        out = {"relate_corpus_s": report.seconds,
+               **{f"relate_corpus_{k}_s": v for k, v in report.stages.items()}}  # fmt: skip
+        # One more article (a version of a story already there): related on its own.
+        facts, _sig, _n, _terms, row = results[len(results) // 2]
+        with DocumentStore(corpus_index.store_path) as store:
+            store.begin()
+            store.connection.execute(
+                "INSERT INTO docs(id, file, path, format, date, source, body, captions, credits, "
+                "word_count, content_hash, raw) VALUES ('added', 'added', 'added', 'txt', ?, ?, "
+                "?, '[]', '[]', 0, 'h', x'')",
+                (facts.date, facts.source, facts.lede),
+            )
+            storage.put_fingerprints(store.connection, [("added", *row[1:])])
+            store.commit()
+        again = relate_corpus(corpus_index)
+        out["add_one_article_relate_s"] = again.seconds
+        out["add_one_article_incremental"] = again.incremental
+        return out
 
 
 def run_size(n: int) -> dict[str, float]:

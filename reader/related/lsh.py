@@ -69,3 +69,27 @@ def candidate_pairs(
     codes = np.sort(np.concatenate(found))
     codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def candidates_of(
+    signatures: npt.NDArray[np.uint32],
+    rows: npt.NDArray[np.int64],
+    usable: npt.NDArray[np.bool_],
+    *,
+    max_bucket: int = MAX_BUCKET,
+) -> Pairs:
+    """Pairs (row, other) for a few rows — new articles — under the same bucket rule, each
+    band compared against the corpus as one vector comparison (no sort of the corpus)."""
+    found: list[npt.NDArray[np.int64]] = []
+    keys = np.stack([band_keys(signatures, band) for band in range(BANDS)], axis=1)
+    for row in rows.tolist():
+        if not usable[row]:
+            continue
+        match = (keys == keys[row]) & usable[:, None]
+        match[:, match.sum(axis=0) > max_bucket] = False
+        others = np.flatnonzero(match.any(axis=1))
+        others = others[others != row]
+        found.append(np.stack([np.full(len(others), row, dtype=np.int64), others], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.concatenate(found)

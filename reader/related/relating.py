@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 from reader.corpus.importer import Cancelled
 from reader.entities.store import indexed_fields
 from reader.index.builder import LOCK_FILE, AlreadyIndexing, CorpusIndex
-from reader.related import events, storage
+from reader.related import events, incremental, storage
 from reader.related.clusters import EVENT, VERSIONS, Cluster, event_clusters, version_clusters
 from reader.related.events import EventTerms
 from reader.related.fingerprints import SIGNATURE_VERSION
@@ -64,6 +64,8 @@ class RelateReport:
     version_clusters: int = 0
     event_groups: int = 0
     up_to_date: bool = False
+    incremental: int = 0
+    """Articles related one by one against stored results (0: the corpus was related)."""
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -137,6 +139,13 @@ def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
         if names and current.get(doc_id) == content_hash:
             out[doc_id] = names
     return out
+
+
+def _state_of_entities(entities: Mapping[str, Iterable[str]] | None) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    if entities:
+        digest.update(json.dumps({k: sorted(v) for k, v in sorted(entities.items())}).encode())
+    return digest.hexdigest()
 
 
 def is_current(corpus_index: CorpusIndex) -> bool:
@@ -223,6 +232,18 @@ def _relate(
         report.up_to_date = True
         report.documents = len(storage.corpus_state(db))
         return
+    entity_state = _state_of_entities(entities)
+    current = dict(storage.corpus_state(db))
+    covered = storage.covered(db)
+    added = sorted(set(current) - set(covered))
+    if (
+        storage.get_meta(db, "state") is not None
+        and storage.get_meta(db, "entities") == entity_state
+        and all(current.get(doc) == digest for doc, digest in covered.items())
+        and incremental.applies(len(added), len(current))
+    ):
+        _relate_added(db, report, added, current, entities, state)
+        return
     clock = time.perf_counter()
     loaded = storage.load_fingerprints(db)
     report.documents = len(loaded.facts)
@@ -248,7 +269,11 @@ def _relate(
     stored.extend(_event_links(ids, graph, groups, versions, position))
     db.execute("BEGIN IMMEDIATE")
     try:
-        storage.replace_results(db, stored, [*versions, *event_list], state)
+        storage.replace_results(db, stored, [*versions, *event_list], state, current.items())
+        db.execute(
+            "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('entities', ?)",
+            (entity_state,),
+        )
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -256,6 +281,37 @@ def _relate(
     report.stages["store"] = time.perf_counter() - clock
     if progress is not None:
         progress(3, 3, "done")
+
+
+def _relate_added(
+    db: sqlite3.Connection,
+    report: RelateReport,
+    added: list[str],
+    current: dict[str, str],
+    entities: Mapping[str, Iterable[str]] | None,
+    state: str,
+) -> None:
+    """Relate only the added articles against the stored results (see `incremental`)."""
+    clock = time.perf_counter()
+    loaded = storage.load_fingerprints(db)
+    report.documents = len(loaded.facts)
+    report.stages["load"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    terms = _with_entities(loaded.terms, entities)
+    found = incremental.relate_added(loaded, terms, added, storage.numbered_clusters(db))
+    report.stages["incremental"] = time.perf_counter() - clock
+    report.incremental = len(added)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        storage.add_results(db, found.links, found.changed, state,
+                            [(doc, current[doc]) for doc in added])  # fmt: skip
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    clusters = storage.clusters(db)
+    report.version_clusters = sum(c.kind == VERSIONS for c in clusters)
+    report.event_groups = sum(c.kind == EVENT for c in clusters)
 
 
 @dataclass(frozen=True, slots=True)

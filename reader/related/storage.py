@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS related_docs (
     id TEXT PRIMARY KEY, versions INTEGER, event INTEGER
 );
 CREATE TABLE IF NOT EXISTS related_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS related_seen (   -- the articles the stored results cover
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL
+);
 """
 
 FingerprintRow = tuple[str, str, int, int, bytes, bytes, bytes, bytes, bytes]
@@ -175,11 +178,15 @@ def replace_results(
     links: Iterable[Link],
     clusters: Sequence[Cluster],
     state: str,
+    covered: Iterable[tuple[str, str]],
 ) -> None:
-    """Swap in a relating run's results (the caller holds the transaction)."""
+    """Swap in a relating run's results (the caller holds the transaction); `covered`:
+    (id, content hash) of the articles they were computed for."""
     db.execute("DELETE FROM related_links")
     db.execute("DELETE FROM related_clusters")
     db.execute("DELETE FROM related_docs")
+    db.execute("DELETE FROM related_seen")
+    db.executemany("INSERT INTO related_seen(id, content_hash) VALUES (?, ?)", covered)
     db.executemany(
         "INSERT INTO related_links(a, b, kind, score, kept, words, names) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -198,6 +205,43 @@ def replace_results(
         "INSERT INTO related_docs(id, versions, event) VALUES (?, ?, ?)",
         ((doc, v, e) for doc, (v, e) in per_doc.items()),
     )
+    db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
+
+
+def covered(db: sqlite3.Connection) -> dict[str, str]:
+    """(id -> content hash) of the articles the stored results were computed for."""
+    return dict(db.execute("SELECT id, content_hash FROM related_seen").fetchall())
+
+
+def numbered_clusters(db: sqlite3.Connection) -> dict[int, Cluster]:
+    rows = db.execute("SELECT cluster, kind, original, members FROM related_clusters")
+    return {r[0]: Cluster(r[1], r[2], tuple(json.loads(r[3]))) for r in rows}
+
+
+def add_results(
+    db: sqlite3.Connection,
+    links: Iterable[Link],
+    changed: Mapping[int, Cluster],
+    state: str,
+    covered: Iterable[tuple[str, str]],
+) -> None:
+    """Add an incremental run's links, new or grown clusters and newly covered articles."""
+    db.executemany(
+        "INSERT INTO related_links(a, b, kind, score, kept, words, names) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((k.a, k.b, k.kind, k.score, k.kept, k.words, k.names) for k in links),
+    )
+    for number, cluster in changed.items():
+        db.execute(
+            "INSERT OR REPLACE INTO related_clusters(cluster, kind, original, members) "
+            "VALUES (?, ?, ?, ?)",
+            (number, cluster.kind, cluster.original, json.dumps(cluster.members)),
+        )
+        column = "versions" if cluster.kind == "versions" else "event"
+        for member in cluster.members:
+            db.execute("INSERT OR IGNORE INTO related_docs(id) VALUES (?)", (member,))
+            db.execute(f"UPDATE related_docs SET {column} = ? WHERE id = ?", (number, member))
+    db.executemany("INSERT OR REPLACE INTO related_seen(id, content_hash) VALUES (?, ?)", covered)
     db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
 
 

@@ -55,6 +55,21 @@ def frequent_values(signatures: npt.NDArray[np.uint32], max_df: int = MAX_DF) ->
     return mask
 
 
+def frequent_of_rows(
+    signatures: npt.NDArray[np.uint32], rows: npt.NDArray[np.int64], max_df: int = MAX_DF
+) -> npt.NDArray[np.bool_]:
+    """`frequent_values`, computed for the given rows only (the rest stay False)."""
+    mask = np.zeros(signatures.shape, dtype=bool)
+    if not len(rows):
+        return mask
+    for col in range(signatures.shape[1]):
+        ordered = np.sort(signatures[:, col])
+        values = signatures[rows, col]
+        counts = np.searchsorted(ordered, values, "right") - np.searchsorted(ordered, values)
+        mask[rows, col] = counts > max_df
+    return mask
+
+
 def version_links(
     signatures: npt.NDArray[np.uint32],
     shingles: npt.NDArray[np.int64],
@@ -65,6 +80,19 @@ def version_links(
     usable = shingles > 0
     pairs = candidate_pairs(signatures, usable)
     frequent = frequent_values(signatures) if len(pairs) else np.zeros((0, 0), dtype=bool)
+    return verify_pairs(signatures, shingles, pairs, frequent, min_containment=min_containment)
+
+
+def verify_pairs(
+    signatures: npt.NDArray[np.uint32],
+    shingles: npt.NDArray[np.int64],
+    pairs: npt.NDArray[np.int64],
+    frequent: npt.NDArray[np.bool_],
+    *,
+    min_containment: float = MIN_CONTAINMENT,
+) -> VersionLinks:
+    """The candidate pairs whose estimated containment reaches the bar (`frequent` masks the
+    signature entries passim's rule ignores, see `frequent_values`)."""
     kept: list[tuple[np.ndarray, ...]] = []
     for start in range(0, len(pairs), _PAIR_CHUNK):
         a = pairs[start : start + _PAIR_CHUNK, 0]

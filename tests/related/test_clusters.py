@@ -84,9 +84,23 @@ def test_adding_one_article_fingerprints_only_it(sample_dir: Path, tmp_path: Pat
     assert not is_current(corpus_index)
     relating = relate_corpus(corpus_index)
     assert relating.fingerprinted == 0 and not relating.up_to_date
+    assert relating.incremental == 1  # related on its own against the stored results
     [versions] = [c for c in corpus_clusters(corpus_index) if c.kind == "versions"]
     assert "005_cut.txt" in versions.members and versions.original.startswith("003")
     assert relate_corpus(corpus_index).up_to_date
+    cut = related_stories(corpus_index, "005_cut.txt")
+    assert {s.doc_id[:3] for s in cut.versions} == {"002", "003", "004"}
+    assert {s.doc_id[:3] for s in cut.same_event} == {"000", "001"}
+
+    # The same clusters as relating the whole corpus afresh.
+    fresh = CorpusIndex(root, tmp_path / "fresh")
+    fresh.update()
+    assert relate_corpus(fresh).incremental == 0
+
+    def as_sets(found: list[Any]) -> list[tuple[str, str, list[str]]]:
+        return sorted((c.kind, c.original or "", sorted(c.members)) for c in found)
+
+    assert as_sets(corpus_clusters(fresh)) == as_sets(corpus_clusters(corpus_index))
 
     (root / "005_cut.txt").unlink()
     corpus_index.update()
