@@ -140,11 +140,11 @@ def relate_added(
         out.changed[group] = clusters[group]
         for member in clusters[group].members:
             event_of[member] = group
-        group = set(clusters[group].members)
+        in_group = set(clusters[group].members)
         version_group = set(clusters[version_of[doc]].members) if doc in version_of else set()
         for j in near.tolist():
             other = facts[j].doc_id
-            if other in group and other != doc and other not in version_group:
+            if other in in_group and other != doc and other not in version_group:
                 for a, b in ((doc, other), (other, doc)):
                     out.links.append(storage.Link(a, b, EVENT, float(score[j]), None,
                                                   float(w[j]), float(n[j])))  # fmt: skip
