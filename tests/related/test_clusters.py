@@ -203,3 +203,21 @@ def test_stored_entities_join_the_names(sample_dir: Path, tmp_path: Path) -> Non
     assert is_current(corpus_index)
     kinds = {c.kind: set(c.members) for c in corpus_clusters(corpus_index)}
     assert len(kinds["versions"]) == 3 and len(kinds["event"]) == 5
+
+
+def test_an_unrelated_added_article_changes_no_cluster(sample_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(sample_dir, root)
+    corpus_index = CorpusIndex(root, tmp_path / "index")
+    corpus_index.update()
+    relate_corpus(corpus_index)
+    before = corpus_clusters(corpus_index)
+    (root / "bridge.txt").write_text(
+        "Bridge reopens in Leeds\n\nLEEDS — The Crown Point bridge reopened on Monday after "
+        "eight months of repairs, the city council said, ahead of the spring cycling race.",
+        encoding="utf-8",
+    )
+    corpus_index.update()
+    assert relate_corpus(corpus_index).incremental == 1
+    assert corpus_clusters(corpus_index) == before
+    assert clusters_of(corpus_index, "bridge.txt") == (None, None)
