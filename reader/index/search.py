@@ -268,6 +268,39 @@ class Searcher:
             )
         return SearchResults(text, len(results), results.pagenum, pagelen, hits)
 
+    def matching_ids(self, text: str, limit: int | None = None) -> tuple[str, ...]:
+        """Ids of every match, best first, without reading texts: what a list filter needs.
+
+        Raises:
+            QueryError: the query is malformed.
+        """
+        query = self.parse(text)
+        try:
+            results = self._searcher.search(query, limit=limit)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        return tuple(hit["id"] for hit in results)
+
+    def hits_in(self, text: str, doc_id: str) -> tuple[tuple[int, int], ...]:
+        """Where the query matches inside one article's body (empty when it does not match)."""
+        query = self.parse(text)
+        only = Term("id", doc_id)
+        try:
+            results = self._searcher.search(query, filter=only, limit=1, terms=True)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        if not results:
+            return ()
+        rows = self._store.bodies([doc_id])
+        if doc_id not in rows:
+            return ()
+        terms = {
+            term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            for field, term in (results[0].matched_terms() or [])
+            if field in SEARCH_FIELDS
+        }
+        return tuple(word_spans(rows[doc_id][0], terms)) if terms else ()
+
 
 def _score(value: object) -> float:
     """Relevance score; results sorted by date carry their sort key instead, and score 0."""

@@ -1,0 +1,1 @@
+"""The window's side panels: entities, related stories, import problems."""

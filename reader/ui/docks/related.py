@@ -1,0 +1,61 @@
+"""The related-stories panel: versions of the open story and same-event stories.
+
+A frame for the related-stories work (issue 8): rows `(title, source, relation)` and the
+Compare action's target; the core that fills it lands separately.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.ui.models.simple_table import TupleTableModel
+
+RelatedRow = tuple[str, str, str, str]
+"""(doc id, title, source, relation such as "version · 84% kept")."""
+
+
+class RelatedDock(QDockWidget):
+    open_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Related stories", parent)
+        self.setObjectName("relatedDock")
+        self.model = TupleTableModel(("Id", "Title", "Source", "Relation"), self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setColumnHidden(0, True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(1, header.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.view.activated.connect(self._on_activated)
+        self.note = QLabel("Versions of this story and same-event stories appear here.", self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.note)
+        self.setWidget(body)
+
+    def set_related(self, rows: list[RelatedRow]) -> None:
+        self.model.set_rows(rows)
+        self.note.setVisible(not rows)
+
+    def selected_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return str(self.model.row(index.row())[0]) if index.isValid() else None
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(str(self.model.row(index.row())[0]))

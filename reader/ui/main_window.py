@@ -1,0 +1,582 @@
+"""The main window: document list, search bar, reading pane, docks and status bar.
+
+It draws what the `CorpusSession` reports and sends it requests; it computes nothing itself.
+Searches carry a generation number: an answer to any but the newest query is dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.bundled import sample_corpus_dir
+from reader.corpus.model import Problem
+from reader.entities.lookup import entity_query, hide_entity, merge_entities, rename_entity
+from reader.entities.model import Entity, entity_key
+from reader.entities.resolve import Resolution
+from reader.index.builder import BuildReport
+from reader.ui.corpus_session import CorpusSession
+from reader.ui.docks.entities import EntitiesDock
+from reader.ui.docks.problems import ProblemsDock
+from reader.ui.docks.related import RelatedDock
+from reader.ui.models.document_table import DATE, SOURCE, TITLE, VERSIONS, WORDS, DocumentTableModel
+from reader.ui.reading_pane import ReadingPane
+from reader.ui.search_bar import SearchBar
+from reader.ui.search_service import ArticleHits, Matches
+from reader.ui.settings import UiSettings, window_state
+from reader.ui.shortcuts import BY_ACTION, shortcuts_markdown
+
+APP_NAME = "Corpus Reader"
+
+
+class MainWindow(QMainWindow):
+    """One window over one open corpus at a time."""
+
+    corpus_opened = Signal(str)
+    article_shown = Signal(str)
+    listing_shown = Signal(int)
+    entities_shown = Signal(int)
+
+    def __init__(self, settings: UiSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or UiSettings.load()
+        self.session: CorpusSession | None = None
+        self._generation = 0
+        self._query = ""
+        self._open_id: str | None = None
+        self._summary = ""
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.actions_by_id: dict[str, QAction] = {}
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._restore_state()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.search_bar = SearchBar(self)
+        self.model = DocumentTableModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("documentList")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        for column, width in ((SOURCE, 140), (DATE, 86), (WORDS, 58), (VERSIONS, 60)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.activated.connect(lambda _i: self.focus_article())
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.search_bar)
+        left_layout.addWidget(self.table, 1)
+        self.reading_pane = ReadingPane(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.reading_pane)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.entities_dock = EntitiesDock(self)
+        self.related_dock = RelatedDock(self)
+        self.problems_dock = ProblemsDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.entities_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.related_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.problems_dock.hide()
+        self.entities_dock.entity_activated.connect(self._on_entity)
+        self.entities_dock.scope_changed.connect(lambda _on: self._fill_entities())
+        self.entities_dock.rename_requested.connect(self._on_rename_entity)
+        self.entities_dock.hide_requested.connect(self._on_hide_entity)
+        self.entities_dock.merge_requested.connect(self._on_merge_entity)
+        self._resolution: Resolution | None = None
+        self.related_dock.open_requested.connect(self.open_article)
+
+        self.status_label = QLabel(self)
+        self.hit_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setFixedWidth(250)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_job)
+        bar = self.statusBar()
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.hit_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+
+        self.search_bar.query_changed.connect(self._on_query)
+        self.search_bar.step.connect(self.move_selection)
+        self.search_bar.activated.connect(self._on_search_enter)
+        self.search_bar.escaped.connect(self.clear_search)
+        self.search_bar.set_history(self.settings.search_history)
+        self.reading_pane.hit_moved.connect(
+            lambda i, n: self.hit_label.setText(f"hit {i + 1} of {n}")
+        )
+
+    def _action(self, action_id: str, slot: object, *, checkable: bool = False) -> QAction:
+        entry = BY_ACTION[action_id]
+        action = QAction(entry.label, self)
+        action.setObjectName(action_id)
+        if entry.icon:
+            action.setIcon(QIcon.fromTheme(entry.icon))
+        action.setShortcuts(entry.sequences())
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        self.addAction(action)
+        self.actions_by_id[action_id] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        a("file.open", self.choose_folder)
+        a("file.sample", lambda: self.open_corpus(sample_corpus_dir()))
+        a("file.quit", self.close)
+        a("search.focus", self.focus_search)
+        a("search.next_hit", lambda: self.reading_pane.step_hit(1))
+        a("search.previous_hit", lambda: self.reading_pane.step_hit(-1))
+        a("search.history", self.search_bar.show_history)
+        a("view.list", lambda: self.table.setFocus())
+        a("view.article", self.focus_article)
+        a("view.raw", self.reading_pane.set_raw, checkable=True)
+        a("view.entities", lambda: self._raise_dock(self.entities_dock))
+        a("view.related", lambda: self._raise_dock(self.related_dock))
+        a("view.problems", lambda: self._raise_dock(self.problems_dock))
+        compare = a("related.compare", self._on_compare)
+        compare.setEnabled(False)  # the compare view is its own piece of work (issue 8)
+        a("index.update", self._on_update_index)
+        a("index.cancel", self.cancel_job)
+        a("help.shortcuts", self.show_shortcuts)
+        # Keys the search bar handles itself are in the table for the docs, not bound here.
+
+    def _build_menus(self) -> None:
+        acts = self.actions_by_id
+        menu = self.menuBar().addMenu("&File")
+        menu.addAction(acts["file.open"])
+        self.recent_menu = menu.addMenu("Open &recent")
+        menu.addAction(acts["file.sample"])
+        menu.addSeparator()
+        menu.addAction(acts["file.quit"])
+        self._fill_recent_menu()
+        menu = self.menuBar().addMenu("&Search")
+        for name in ("search.focus", "search.history", "search.next_hit", "search.previous_hit"):
+            menu.addAction(acts[name])
+        menu = self.menuBar().addMenu("&View")
+        for name in ("view.list", "view.article", "view.raw"):
+            menu.addAction(acts[name])
+        menu.addSeparator()
+        for dock in (self.entities_dock, self.related_dock, self.problems_dock):
+            menu.addAction(dock.toggleViewAction())
+        menu = self.menuBar().addMenu("S&tories")
+        menu.addAction(acts["related.compare"])
+        menu = self.menuBar().addMenu("&Index")
+        menu.addAction(acts["index.update"])
+        menu.addAction(acts["index.cancel"])
+        menu = self.menuBar().addMenu("&Help")
+        menu.addAction(acts["help.shortcuts"])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.settings.recent_corpora:
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _=False, f=folder: self.open_corpus(Path(f)))
+        self.recent_menu.setEnabled(bool(self.settings.recent_corpora))
+
+    # -- window state ----------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        state = window_state()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:  # first run: the article gets the most room, the docks a narrow column
+            self.resize(1360, 820)
+            self.splitter.setSizes([560, 560])
+            self.resizeDocks([self.entities_dock], [260], Qt.Orientation.Horizontal)
+        for key, restore in (
+            ("windowState", self.restoreState),
+            ("splitter", self.splitter.restoreState),
+        ):
+            value = state.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+
+    def save_state(self) -> None:
+        state = window_state()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("windowState", self.saveState())
+        state.setValue("splitter", self.splitter.saveState())
+        state.sync()
+        self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        if self.session is not None:
+            self.session.close()
+        super().closeEvent(event)
+
+    # -- corpora ---------------------------------------------------------------------------
+    def open_corpus(self, root: Path) -> None:
+        """Show the corpus at once (what an earlier build left), then update its index."""
+        root = Path(root).expanduser().resolve()
+        if not root.is_dir():
+            self.status_label.setText(f"{root}: not a folder")
+            return
+        if self.session is not None:
+            self.session.close()
+            self.session.deleteLater()
+        self._open_id = None
+        self.model.set_rows([])
+        self.reading_pane.show_placeholder("Open an article from the list.")
+        self.session = session = CorpusSession(root, self)
+        session.index_started.connect(self._on_index_started)
+        session.index_progress.connect(self._on_index_progress)
+        session.index_finished.connect(self._on_index_finished)
+        session.index_failed.connect(self._on_job_ended)
+        session.index_cancelled.connect(lambda: self._on_job_ended("indexing cancelled"))
+        session.listing_ready.connect(self._on_listing)
+        session.problems_changed.connect(self._on_problems)
+        session.matches_ready.connect(self._on_matches)
+        session.search_failed.connect(self._on_search_failed)
+        session.hits_ready.connect(self._on_hits)
+        session.entities_ready.connect(self._on_entities)
+        session.entities_failed.connect(self._on_job_ended)
+        self._resolution = None
+        self.reading_pane.set_entities([])
+        self.entities_dock.set_entities([], "Entities appear when the corpus has been read.")
+        self.setWindowTitle(f"{root.name} — {APP_NAME}")
+        if root != sample_corpus_dir().resolve():
+            self.settings.add_recent(str(root))
+            self._fill_recent_menu()
+        session.start()
+        self.corpus_opened.emit(str(root))
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of articles")
+        if folder:
+            self.open_corpus(Path(folder))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_folder(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folder = _dropped_folder(event)
+        if folder is not None:
+            event.acceptProposedAction()
+            self.open_corpus(folder)
+
+    # -- jobs ------------------------------------------------------------------------------
+    def _on_index_started(self) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Indexing…")
+        self.progress.show()
+        self.cancel_button.show()
+        self.status_label.setText("Checking the folder for new and changed files…")
+
+    def _on_index_progress(self, label: str, done: int, total: int, what: str) -> None:
+        self.progress.show()
+        self.cancel_button.show()
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{label} %v/%m")
+        self.status_label.setText(f"{label}: {what}")
+
+    def _on_index_finished(self, report: BuildReport) -> None:
+        self._hide_progress()
+        changes = report.added + report.updated + report.deleted
+        text = f"{report.documents:,} articles"
+        if changes:
+            text += (f" · {report.added} added, {report.updated} updated, "
+                     f"{report.deleted} removed in {report.seconds:.1f} s")  # fmt: skip
+        if report.problems:
+            text += f" · {len(report.problems)} file(s) could not be read"
+        if report.rebuilt_because:
+            text += f" · index rebuilt ({report.rebuilt_because})"
+        self._summary = text
+        self.status_label.setText(text)
+        if self._query:
+            self._run_search()  # the index changed under the results
+        if self._open_id is not None and self.model.row_of(self._open_id) is None:
+            self._open_id = None
+
+    def _on_job_ended(self, message: str) -> None:
+        self._hide_progress()
+        self.status_label.setText(message)
+
+    def _hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def cancel_job(self) -> None:
+        if self.session is not None and self.session.indexing:
+            self.status_label.setText("Cancelling…")
+            self.session.cancel_index()
+
+    def _on_update_index(self) -> None:
+        if self.session is not None:
+            self.session.update_index()
+
+    def _on_listing(self, rows: list[tuple[str, str, str, str, int]]) -> None:
+        current = self._open_id
+        self.model.set_rows(rows)
+        self.search_bar.set_sources(self.model.sources())
+        if current is not None:
+            self._select_id(current)
+        self.listing_shown.emit(self.model.total)
+
+    def _on_problems(self, problems: list[Problem]) -> None:
+        self.problems_dock.set_problems(problems)
+        if problems and self.problems_dock.isHidden():
+            self.problems_dock.show()
+
+    # -- search ----------------------------------------------------------------------------
+    def _on_query(self, query: str) -> None:
+        self._query = query
+        self._generation += 1
+        if not query:
+            self.search_bar.show_error(None)
+            self.model.set_filter(None)
+            self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)  # newest first again
+            self.status_label.setText(f"{self.model.total:,} articles")
+            if self._open_id is not None:
+                self.reading_pane.set_hits(())
+                self._select_id(self._open_id)
+            return
+        self._run_search()
+
+    def _run_search(self) -> None:
+        if self.session is None:
+            return
+        self.session.search_service.latest_generation = self._generation
+        self.session.search(self._generation, self._query)
+
+    def _on_matches(self, matches: Matches) -> None:
+        if matches.generation != self._generation:
+            return  # an older query's answer: dropped
+        self.search_bar.show_error(None)
+        self.model.set_filter(matches.ids)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        shown = self.model.rowCount()
+        self.status_label.setText(f"{shown:,} of {self.model.total:,} articles match")
+        if shown:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        if shown and matches.query:
+            self.settings.add_search(matches.query)
+            self.search_bar.set_history(self.settings.search_history)
+
+    def _on_search_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.search_bar.show_error(message)
+
+    def move_selection(self, step: int) -> None:
+        """↓/↑ from the search bar: move through the results, keeping the focus there."""
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        current = self.table.currentIndex()
+        row = 0 if not current.isValid() and step > 0 else current.row() + step
+        row = min(max(row, 0), rows - 1)
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _on_search_enter(self) -> None:
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.move_selection(1)
+        if self.table.currentIndex().isValid():
+            self.focus_article()
+
+    def clear_search(self) -> None:
+        """Esc: drop the query and the filters, and go back to the (whole) list."""
+        self.search_bar.clear()
+        self.search_bar.show_error(None)
+        self.table.setFocus()
+
+    def focus_search(self) -> None:
+        self.search_bar.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_bar.edit.selectAll()
+
+    def _on_entity(self, name: str, entity_type: str) -> None:
+        """Clicking an entity filters the list to the articles that name it."""
+        self.search_bar.set_text(entity_query(Entity(name, entity_type, (), 0, ())))
+
+    # -- entities --------------------------------------------------------------------------
+    def _on_entities(self, resolution: Resolution) -> None:
+        self._resolution = resolution
+        if not (self.session and self.session.indexing):
+            self._hide_progress()
+        self._fill_entities()
+        self._colour_entities()
+        if not self._query:
+            self.status_label.setText(f"{self._summary} · {len(resolution.entities):,} entities")
+        self.entities_shown.emit(len(resolution.entities))
+
+    def _fill_entities(self) -> None:
+        res = self._resolution
+        if res is None:
+            return
+        if self.entities_dock.article_only.isChecked():
+            counts: dict[tuple[str, str], int] = {}
+            for span in res.doc_spans.get(self._open_id or "", []):
+                counts[(span.name, span.type)] = counts.get((span.name, span.type), 0) + 1
+            rows = [(n, t, c) for (n, t), c in counts.items()]
+            note = "" if self._open_id else "Open an article to see its entities."
+        else:
+            rows = [(e.name, e.type, e.count) for e in res.entities.values()]
+            note = "" if rows else "No entities found in this corpus."
+        rows.sort(key=lambda r: (-r[2], r[0]))
+        self.entities_dock.set_entities(rows, note)
+
+    def _colour_entities(self) -> None:
+        if self._resolution is None or self._open_id is None:
+            return
+        if self.reading_pane.article is not None and self.reading_pane.article.id == self._open_id:
+            self.reading_pane.set_entities(self._resolution.doc_spans.get(self._open_id, []))
+
+    def _on_rename_entity(self, name: str, entity_type: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename entity", f"New name for {name}:", text=name)
+        if ok and new.strip() and new.strip() != name and self.session is not None:
+            key = entity_key(entity_type, name)
+            self.session.edit_entities(lambda ix: rename_entity(ix, key, new.strip()))
+
+    def _on_hide_entity(self, name: str, entity_type: str) -> None:
+        if self.session is not None:
+            key = entity_key(entity_type, name)
+            self.session.edit_entities(lambda ix: hide_entity(ix, key))
+
+    def _on_merge_entity(self, name: str, entity_type: str, into: str) -> None:
+        if self.session is not None:
+            key, target = entity_key(entity_type, name), entity_key(entity_type, into)
+            self.session.edit_entities(lambda ix: merge_entities(ix, key, target))
+
+    # -- reading ---------------------------------------------------------------------------
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_article(self.model.doc_id(current.row()))
+
+    def open_article(self, doc_id: str) -> None:
+        if self.session is None:
+            return
+        article = self.session.article(doc_id)
+        if article is None:
+            self.reading_pane.show_placeholder(f"{doc_id} is no longer in the corpus.")
+            return
+        self._open_id = doc_id
+        self.reading_pane.show_article(article)
+        self._colour_entities()
+        if self.entities_dock.article_only.isChecked():
+            self._fill_entities()
+        self.hit_label.setText("")
+        if self._query:
+            self.session.find_hits(self._generation, self._query, doc_id)
+        self.article_shown.emit(doc_id)
+
+    def _on_hits(self, found: ArticleHits) -> None:
+        if found.generation != self._generation or found.doc_id != self._open_id:
+            return
+        self.reading_pane.set_hits(found.hits)
+        if not found.hits:
+            self.hit_label.setText("no hits in the text")
+
+    def focus_article(self) -> None:
+        self.reading_pane.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _select_id(self, doc_id: str) -> None:
+        row = self.model.row_of(doc_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        selection.blockSignals(False)
+        self.table.viewport().update()
+        self.table.scrollTo(index)
+
+    # -- docks and help --------------------------------------------------------------------
+    def _raise_dock(self, dock: QWidget) -> None:
+        dock.show()
+        dock.raise_()
+        dock.setFocus()
+
+    def _on_compare(self) -> None:
+        self.status_label.setText("The compare view is not built yet.")
+
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        view = QTextBrowser(dialog)
+        view.setOpenLinks(False)
+        view.setHtml(markdown.markdown(shortcuts_markdown(), extensions=["tables"]))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        dialog.resize(520, 560)
+        dialog.open()
+        self._shortcuts_dialog = dialog
+
+
+def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+            return Path(url.toLocalFile())
+    return None

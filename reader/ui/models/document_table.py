@@ -1,0 +1,174 @@
+"""The document list: a lazy table over compact row tuples, fast at 100k+ rows.
+
+Rows are kept once as tuples `(id, title, source, date, words)`; what is shown is an order (a
+list of row numbers) over them: all rows sorted, or the search's matches in rank order. Sorting
+sorts that order in Python on precomputed keys; `data()` does one list lookup per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Row = tuple[str, str, str, str, int]
+"""(id, title, source, date, words), as `DocumentStore.listing()` gives them."""
+
+COLUMNS = ("Title", "Source", "Date", "Words", "Versions")
+TITLE, SOURCE, DATE, WORDS, VERSIONS = range(5)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_ANY_INDEX = QModelIndex | QPersistentModelIndex
+
+
+class DocumentTableModel(QAbstractTableModel):
+    """Articles of the open corpus, or the ones a search matched."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._row_of: dict[str, int] = {}
+        self._order: list[int] = []
+        self._filter: list[int] | None = None  # rank order of matches, or None for all
+        self._filter_ids: list[str] = []
+        self._versions: dict[str, int] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # -- Qt model interface ----------------------------------------------------------------
+    def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[self._order[index.row()]]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == WORDS:
+                return f"{row[4]:,}"
+            if col == VERSIONS:
+                count = self._versions.get(row[0])
+                return str(count) if count else ""
+            if col == TITLE:
+                return row[1] or row[0]
+            return row[col + 1]  # source and date follow the id in a row
+        if role == ID_ROLE:
+            return row[0]
+        if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
+            return row[0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (WORDS, VERSIONS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_rows = [self._order[i.row()] for i in persistent]
+        self._sort = (column, order)
+        self._apply_sort()
+        where = {r: i for i, r in enumerate(self._order)}
+        self.changePersistentIndexList(
+            persistent,
+            [self.index(where[r], i.column()) for r, i in zip(old_rows, persistent, strict=True)],
+        )
+        self.layoutChanged.emit()
+
+    # -- our interface ---------------------------------------------------------------------
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Replace every row (a fresh listing from the store); keeps a filter's matches."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._row_of = {row[0]: i for i, row in enumerate(self._rows)}
+        if self._filter is not None:
+            self._filter = [self._row_of[i] for i in self._filter_ids if i in self._row_of]
+        self._rebuild_order()
+        self.endResetModel()
+
+    def set_filter(self, doc_ids: Sequence[str] | None) -> None:
+        """Show only these articles, in this (rank) order; None shows them all again."""
+        self.beginResetModel()
+        self._filter_ids = list(doc_ids) if doc_ids is not None else []
+        self._filter = (
+            None if doc_ids is None else [self._row_of[i] for i in doc_ids if i in self._row_of]
+        )
+        if doc_ids is not None:
+            self._sort = None  # matches come best first until the user sorts them
+        self._rebuild_order()
+        self.endResetModel()
+
+    def set_versions(self, counts: dict[str, int]) -> None:
+        """Versions per article id, from related stories (empty until that core lands)."""
+        self._versions = dict(counts)
+        if self._order:
+            self.dataChanged.emit(
+                self.index(0, VERSIONS), self.index(len(self._order) - 1, VERSIONS)
+            )
+
+    @property
+    def is_filtered(self) -> bool:
+        return self._filter is not None
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    def doc_id(self, row: int) -> str:
+        return self._rows[self._order[row]][0]
+
+    def row_of(self, doc_id: str) -> int | None:
+        """The visible row showing `doc_id`, or None when it is filtered out."""
+        index = self._row_of.get(doc_id)
+        if index is None:
+            return None
+        try:
+            return self._order.index(index)
+        except ValueError:
+            return None
+
+    def sources(self) -> list[str]:
+        return sorted({row[2] for row in self._rows if row[2]}, key=str.casefold)
+
+    # -- internals -------------------------------------------------------------------------
+    def _rebuild_order(self) -> None:
+        self._order = list(range(len(self._rows))) if self._filter is None else list(self._filter)
+        self._apply_sort()
+
+    def _apply_sort(self) -> None:
+        if self._sort is None:
+            return
+        column, order = self._sort
+        rows = self._rows
+        if column == WORDS:
+            keys: list[Any] = [row[4] for row in rows]
+        elif column == VERSIONS:
+            keys = [self._versions.get(row[0], 0) for row in rows]
+        elif column == TITLE:
+            keys = [(row[1] or row[0]).casefold() for row in rows]
+        else:
+            keys = [str(row[column + 1]).casefold() for row in rows]
+        self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)

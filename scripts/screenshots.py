@@ -1,0 +1,85 @@
+"""Screenshots of the window on the sample corpus (run under a display; see screenshots.sh).
+
+Saves PNGs into docs/screenshots/: the list after a search, and an article open with its hits
+highlighted (and entities coloured when the entity core provides them). Settings and the index
+go to a temporary folder, so the pictures never depend on the user's state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "docs" / "screenshots"
+
+
+def main() -> int:
+    home = Path(tempfile.mkdtemp(prefix="corpus-reader-shots-"))
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ.pop("CORPUS_READER_INDEX_DIR", None)
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.bundled import sample_corpus_dir
+    from reader.ui.app import application
+    from reader.ui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow()
+    window.resize(1500, 860)
+    window.show()
+
+    def wait_for(condition, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+        loop = QEventLoop()
+        timer = QTimer(interval=20)
+        timer.timeout.connect(lambda: condition() and loop.quit())
+        timer.start()
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        timer.stop()
+        if not condition():
+            raise SystemExit("screenshots: timed out waiting for the window")
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+        QTimer.singleShot(150, lambda: None)
+        wait_for(lambda: True, 200)
+
+    def save(name: str) -> None:
+        settle()
+        path = OUT / name
+        window.grab().save(str(path))
+        print(path.relative_to(REPO))
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    window.open_corpus(sample_corpus_dir())
+    wait_for(lambda: window.model.rowCount() == 5 and window._resolution is not None)
+    window.focus_search()
+    window.search_bar.edit.setText('Kashin OR "military-technical"')
+    wait_for(lambda: window.model.is_filtered and window.reading_pane.hit_count > 0)
+    save("search.png")
+    window.search_bar.edit.setText("Putin")
+    wait_for(lambda: window._query == "Putin" and window.reading_pane.hit_count > 0)
+    window.move_selection(1)
+    target = window.model.doc_id(window.table.currentIndex().row())
+    wait_for(lambda: window._open_id == target and window.reading_pane.hit_count > 0)
+    window.reading_pane.step_hit(1)
+    window.reading_pane.step_hit(1)
+    save("article.png")
+    window.clear_search()
+    window.actions_by_id["help.shortcuts"].trigger()
+    settle()
+    window._shortcuts_dialog.grab().save(str(OUT / "shortcuts.png"))
+    print((OUT / "shortcuts.png").relative_to(REPO))
+    window.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
