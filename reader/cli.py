@@ -490,3 +490,103 @@ def mentions_command(
             f"…{escape(left)}[bold reverse]{escape(span.text)}[/]{escape(right)}…",
             soft_wrap=True,
         )
+
+
+# -- related stories (issue 5) ------------------------------------------------------------------
+def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) -> Any:
+    """The corpus's index, built and related first when it is not current."""
+    from reader.index.builder import AlreadyIndexing, CorpusIndex
+    from reader.related.relating import is_current, relate_corpus
+
+    root = corpus_root(corpus)
+    corpus_index = CorpusIndex(root, index_dir)
+    if not corpus_index.is_built():
+        corpus_index, _report = _build(root, index_dir, quiet=quiet)
+    if not is_current(corpus_index):
+        err = _console(stderr=True)
+        try:
+            if quiet or not err.is_terminal:
+                relate_corpus(corpus_index)
+            else:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+                columns = (TextColumn("Relating {task.description}"), BarColumn(),
+                           MofNCompleteColumn())  # fmt: skip
+                with Progress(*columns, console=err, transient=True) as bar:
+                    task = bar.add_task("", total=None)
+
+                    def progress(done: int, total: int, stage: str) -> None:
+                        bar.update(task, completed=done, total=total, description=stage)
+
+                    relate_corpus(corpus_index, progress=progress)
+        except AlreadyIndexing as exc:
+            _console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
+            sys.exit(EXIT_BUSY)
+    return corpus_index
+
+
+@cli.command("related")
+@click.argument("doc")
+@corpus_option
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the related stories as JSON.")
+def related_command(doc: str, corpus: str | None, index_dir: str | None, as_json: bool) -> None:
+    """List DOC's versions (same text, edited) and its same-event stories (own words)."""
+    from reader.related.relating import related_stories
+
+    corpus_index = _related_index(corpus, index_dir, quiet=as_json)
+    doc = resolve_doc(corpus_index.root, doc)
+    try:
+        related = related_stories(corpus_index, doc)
+    except KeyError:
+        _console(stderr=True).print(
+            f"[red]error:[/] no document {escape(doc)!r} in {corpus_index.root}"
+        )
+        sys.exit(EXIT_NOT_FOUND)
+    if as_json:
+        click.echo(json.dumps(related.to_json(), ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    cluster = related.version_cluster
+    if cluster is not None:
+        console.print(f"[bold]Versions[/] (original: [cyan]{escape(cluster.original or '-')}[/])")
+        for story in related.versions:
+            kept = "" if story.kept is None else f", keeps {story.kept:.0%} of {doc}"
+            console.print(
+                f"  [cyan]{escape(story.doc_id)}[/]  {escape(story.reason)}{kept}", soft_wrap=True
+            )
+    else:
+        console.print("[bold]Versions[/]: none")
+    if related.same_event:
+        console.print("[bold]Same event[/]")
+        for story in related.same_event:
+            console.print(
+                f"  [cyan]{escape(story.doc_id)}[/]  {story.score:.2f}  {escape(story.reason)}",
+                soft_wrap=True,
+            )
+    else:
+        console.print("[bold]Same event[/]: none")
+
+
+@cli.command("clusters")
+@corpus_option
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the clusters as JSON.")
+def clusters_command(corpus: str | None, index_dir: str | None, as_json: bool) -> None:
+    """List the version clusters (original first) and the same-event groups."""
+    from reader.related.relating import corpus_clusters
+
+    corpus_index = _related_index(corpus, index_dir, quiet=as_json)
+    found = corpus_clusters(corpus_index)
+    if as_json:
+        click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for cluster in found:
+        label = "Versions" if cluster.kind == "versions" else "Same event"
+        console.print(f"[bold]{label}[/] ({len(cluster.members)})")
+        for member in cluster.members:
+            mark = "  [green]original[/]" if member == cluster.original else ""
+            console.print(f"  [cyan]{escape(member)}[/]{mark}")
+    if not found:
+        console.print("No related stories.")

@@ -53,6 +53,7 @@ from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
 from reader.index.store import DocumentStore, FileRecord
+from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -94,6 +95,8 @@ class _FileResult:
     problems: list[Problem]
     documents: list[dict[str, Any]] = field(default_factory=list)
     """The Whoosh document of each article, its texts already analysed."""
+    fingerprints: list[FingerprintRow] = field(default_factory=list)
+    """Each article's related-stories fingerprint (reader.related), computed here in parallel."""
 
 
 # -- worker side (runs in child processes: module-level and picklable) ---------------------
@@ -131,7 +134,9 @@ def _process_file(root: str, rel: str) -> _FileResult:
         else:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
     documents = [index_fields(a, analysed=True) for a in articles]
-    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents)
+    prints = fingerprint_rows([(a.id, a.content_hash, a.title, a.body) for a in articles])
+    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents,
+                       prints)  # fmt: skip
 
 
 def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
@@ -333,6 +338,7 @@ class CorpusIndex:
         self._entity_fields = indexed_fields(self.directory)
         with contextlib.ExitStack() as stack:
             stack.callback(store.close)
+            ensure_schema(store.connection)
             known = store.files()
             changed, removed, restat, unchanged, walk_problems = self._scan(known)
             report.unchanged = unchanged
@@ -433,6 +439,7 @@ class CorpusIndex:
             extra = entities[1] if entities and entities[0] == article.content_hash else {}
             writer.update_document(**document, **extra)
         store.put_articles(result.rel, result.articles)
+        put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip
         if previous is None:

@@ -71,6 +71,11 @@ class DocumentStore:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For features keeping their own tables here (related stories), in our transactions."""
+        return self._db
+
     def __enter__(self) -> DocumentStore:
         return self
 

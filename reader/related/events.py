@@ -1,0 +1,381 @@
+"""Same event, different words: weighted key terms and names, grouped by average linkage.
+
+Two stories of one event written apart (a newspaper's own piece and the wire copy) share
+almost no 5-shingles, but they share what the event is made of: its names, places, numbers
+and dates, and its rarer words. Each article gives two term vectors:
+
+* **words**: every folded word that is not a function word (`stopwords.txt`);
+* **names**: capitalised words and runs of them ("Betty Ford"), numbers, and — when the
+  entities core supplies them — entity names. Two incidents of one kind (two rehab stays,
+  two earthquakes) share their words but not their names, places and dates.
+
+Both are weighted by TF-IDF (sublinear tf, plain idf, L2-normalised) and compared by
+cosine; the similarity of two stories is the mean of the two cosines. Stories dated more than
+`DATE_WINDOW_DAYS` apart are never the same event. Groups come from average linkage on the
+sparse similarity graph, stopped at `THRESHOLD` — both parameters, and the choice of the plain
+mean, are explained in `benchmarks/event_clustering.py`, which measures this exact code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from reader.corpus.importer import Cancelled
+from reader.corpus.normalize import fold
+
+THRESHOLD = 0.20
+"""Average similarity at which average linkage stops merging (see the benchmark)."""
+DATE_WINDOW_DAYS = 7
+"""Stories dated further apart than this are not one event."""
+BACKGROUND_DOCS = 100
+"""Idf counts this many extra stories that share no term: plain idf on a large corpus, but in a
+small one about a single event (the five seeds) the names every story shares keep a weight
+instead of an idf of zero. ECB+ scores the same for 50, 100 or 200."""
+MIN_EDGE = 0.1
+"""Similarities below this are dropped from the graph: they never decide a merge."""
+MAX_TERMS = 64
+"""Terms kept per vector, by weight: bounds the sparse product on large corpora."""
+MAX_DF = 200
+"""A term adds to similarities only when it is in at most this many stories: passim's rule
+for shingles (2 to 100), doubled because an event's names recur in more stories than a
+sentence does. On ECB+ (397 stories) it changes nothing."""
+NEIGHBOURS = 20
+"""Edges kept per story, its best: bounds the graph linkage walks to 20 n edges."""
+
+_NAME_SALT = b"N"
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTHS = {m.lower(): m for m in _MONTH_NAMES} | {m[:3].lower(): m for m in _MONTH_NAMES}
+_MONTH_NUMBER = {m[:3].lower(): i for i, m in enumerate(_MONTH_NAMES, 1)}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    rf"\b(?:(?P<month1>{_MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<year1>(?:19|20)\d\d)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH_RE})\.?,?\s+(?P<year2>(?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_](?:\w|'(?=\w))*")
+"""A folded word: starts with a letter (numbers go to the names vector)."""
+_NUMBER = re.compile(r"\b\d\w*")
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
+_CAPITAL_RUN = re.compile(rf"\b[{_UPPER}][\w'’-]*(?:[ \t]+[{_UPPER}][\w'’-]*)*")
+"""Capitalised words in a row ("Betty Ford Center"): each word and each adjacent pair count."""
+_BEFORE_SENTENCE = " \t\"“‘('"
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in _BEFORE_SENTENCE:
+        i -= 1
+    return i < 0 or text[i] in "\n.!?:"
+
+
+F32 = npt.NDArray[np.float32]
+U32 = npt.NDArray[np.uint32]
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+
+
+@lru_cache(maxsize=1 << 18)
+def _fold_token(token: str) -> str:
+    """`fold` of one word, cached: a corpus repeats its words far more than it coins them."""
+    return fold(token)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    text = resources.files("reader.related").joinpath("stopwords.txt").read_text("utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word for line in lines for word in line.split())
+
+
+@dataclass(frozen=True, slots=True)
+class EventTerms:
+    """An article's two term vectors as hashed counts: what relating events needs."""
+
+    doc_id: str
+    date: str | None
+    word_hashes: U32
+    word_counts: F32
+    name_hashes: U32
+    name_counts: F32
+
+
+def term_counts(
+    title: str | None, body: str, entities: Iterable[str] | None = None
+) -> tuple[Counter[str], Counter[str]]:
+    """(words, names) of one article, as readable folded terms with their counts."""
+    stop = stopwords()
+    text = f"{title}\n\n{body}" if title else body
+    word_counts: Counter[str] = Counter(
+        w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in stop
+    )
+    name_counts: Counter[str] = Counter(_fold_token(n) for n in _NUMBER.findall(text))
+    runs: list[tuple[bool, list[str]]] = []
+    for match in _CAPITAL_RUN.finditer(text):
+        folded = [_fold_token(t) for t in match.group().split()]
+        runs.append((_opens_sentence(text, match.start()), folded))
+    # A capitalised word opening a sentence is a name only if the story also capitalises it
+    # mid-sentence ("Lohan was..." yes, "Police said..." no).
+    mid_capitals = {t for initial, run in runs for t in (run[1:] if initial else run)}
+    for initial, run in runs:
+        if initial and run[0] not in mid_capitals:
+            run = run[1:]
+        previous: str | None = None
+        for token in run:
+            if token in stop or len(token) < 2:
+                previous = None
+                continue
+            name_counts[token] += 1
+            if previous is not None:
+                name_counts[f"{previous} {token}"] += 1
+            previous = token
+    for match in _DATE.finditer(text):
+        # A written date is the strongest sign of which incident a story reports; the
+        # month is its unit, so "March 4, 2009" and "4 March 2009" meet.
+        month = (match.group("month1") or match.group("month2"))[:3].lower()
+        year = match.group("year1") or match.group("year2")
+        name_counts[f"{year}-{_MONTH_NUMBER[month]:02d}"] += 1
+    for entity in entities or ():
+        name_counts[fold(entity).strip()] += 1
+    return word_counts, name_counts
+
+
+@cache
+def _term_hash(term: str, salt: bytes) -> int:
+    """32 bits: a corpus's vocabulary (a million terms) collides in a few hundred pairs, which
+    only blurs their idf; stored vectors stay half the size."""
+    return int.from_bytes(hashlib.blake2b(salt + term.encode("utf-8"), digest_size=4).digest(),
+                          "little")  # fmt: skip
+
+
+def _hashed(counts: Counter[str], salt: bytes) -> tuple[U32, F32]:
+    hashes = np.fromiter((_term_hash(t, salt) for t in counts), dtype=np.uint32, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+    return hashes, values
+
+
+def event_terms(
+    doc_id: str,
+    title: str | None,
+    body: str,
+    date: str | None = None,
+    entities: Iterable[str] | None = None,
+) -> EventTerms:
+    """The event vectors of one article (computed once, when it is indexed)."""
+    words, names = term_counts(title, body, entities)
+    wh, wc = _hashed(words, b"")
+    nh, nc = _hashed(names, _NAME_SALT)
+    return EventTerms(doc_id, date, wh, wc, nh, nc)
+
+
+# -- the similarity graph --------------------------------------------------------------------
+def _tfidf(
+    hashes: Sequence[U32], counts: Sequence[F32]
+) -> tuple[sparse.csr_matrix, npt.NDArray[np.int64]]:
+    """Rows L2-normalised (1 + log tf) * log((n + BACKGROUND_DOCS) / df), pruned as documented."""
+    n = len(hashes)
+    lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=n)
+    if n == 0 or lengths.sum() == 0:
+        return sparse.csr_matrix((n, 1), dtype=np.float32), np.zeros(1, dtype=np.int64)
+    flat = np.concatenate(hashes)
+    tf = np.concatenate(counts).astype(np.float32)
+    rows = np.repeat(np.arange(n), lengths)
+    vocab, cols = np.unique(flat, return_inverse=True)
+    df = np.bincount(cols, minlength=len(vocab))
+    idf = np.log((n + BACKGROUND_DOCS) / df).astype(np.float32)
+    weights = (1.0 + np.log(tf)) * idf[cols]
+    keep = df[cols] >= 2  # a term in one story relates nothing
+    matrix = sparse.csr_matrix((weights * keep, (rows, cols)), shape=(n, len(vocab)))
+    matrix.eliminate_zeros()
+    matrix = _top_terms(matrix, MAX_TERMS)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    normalised = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
+    return normalised, df
+
+
+def _top_terms(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """Keep each row's k heaviest entries (weights computed before normalising)."""
+    counts = np.diff(matrix.indptr)
+    if counts.max(initial=0) <= k:
+        return matrix
+    data = matrix.data.copy()
+    for row in np.flatnonzero(counts > k):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        segment = data[start:end]
+        cut = np.partition(segment, len(segment) - k)[len(segment) - k]
+        # Ties at the cut may keep a few more than k: harmless.
+        segment[segment < cut] = 0
+    out = sparse.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    out.eliminate_zeros()
+    return out
+
+
+def _day_numbers(dates: Sequence[str | None]) -> npt.NDArray[np.int64]:
+    out = np.full(len(dates), -1, dtype=np.int64)
+    for i, value in enumerate(dates):
+        if value:
+            with contextlib.suppress(ValueError):
+                out[i] = dt.date.fromisoformat(value[:10]).toordinal()
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EventGraph:
+    """Pairs (i < j) of stories with their combined similarity and its two parts."""
+
+    rows: npt.NDArray[np.int64]
+    cols: npt.NDArray[np.int64]
+    score: F32
+    words: F32
+    names: F32
+
+
+def similarity_graph(
+    items: Sequence[EventTerms], *, cancel: CancelFn | None = None, block: int = 2000
+) -> EventGraph:
+    """Pairs whose combined similarity reaches `MIN_EDGE`, each story keeping its `NEIGHBOURS`
+    best (an edge stays when either end keeps it).
+
+    Only terms in at most `MAX_DF` stories add to a similarity (vectors are normalised with
+    all their terms): a name in thousands of stories cannot say which of them report one
+    event, and would make the work grow with the square of the corpus. Row blocks are
+    multiplied against the corpus as sparse matrices: never a dense n x n matrix.
+    """
+    words, word_df = _tfidf([t.word_hashes for t in items], [t.word_counts for t in items])
+    names, name_df = _tfidf([t.name_hashes for t in items], [t.name_counts for t in items])
+    days = _day_numbers([t.date for t in items])
+    words = _columns_upto(words, word_df, MAX_DF)
+    names = _columns_upto(names, name_df, MAX_DF)
+    words_t = words.T.tocsr()
+    names_t = names.T.tocsr()
+    parts: list[tuple[np.ndarray, ...]] = []
+    n = len(items)
+    for start in range(0, n, block):
+        if cancel is not None and cancel():
+            raise Cancelled
+        stop = min(n, start + block)
+        w_block = (words[start:stop] @ words_t).tocsr()
+        n_block = (names[start:stop] @ names_t).tocsr()
+        coo = ((w_block + n_block) * 0.5).tocoo()
+        r = coo.row.astype(np.int64) + start
+        c = coo.col.astype(np.int64)
+        score = coo.data
+        ok = (r < c) & (score >= MIN_EDGE)
+        r, c, score = r[ok], c[ok], score[ok]
+        known = (days[r] >= 0) & (days[c] >= 0)
+        near = ~known | (np.abs(days[r] - days[c]) <= DATE_WINDOW_DAYS)
+        r, c, score = r[near], c[near], score[near]
+        w_part = np.asarray(w_block[r - start, c]).ravel()
+        n_part = np.asarray(n_block[r - start, c]).ravel()
+        parts.append((r, c, score, w_part, n_part))
+    if not parts:
+        empty_i = np.empty(0, dtype=np.int64)
+        empty_f = np.empty(0, dtype=np.float32)
+        return EventGraph(empty_i, empty_i, empty_f, empty_f, empty_f)
+    rows, cols, score, w_all, n_all = (np.concatenate([p[k] for p in parts]) for k in range(5))
+    keep = _best_per_node(n, rows, cols, score, NEIGHBOURS)
+    return EventGraph(rows[keep], cols[keep], score[keep].astype(np.float32),
+                      w_all[keep].astype(np.float32), n_all[keep].astype(np.float32))  # fmt: skip
+
+
+def _columns_upto(
+    matrix: sparse.csr_matrix, df: npt.NDArray[np.int64], limit: int
+) -> sparse.csr_matrix:
+    """The matrix without the columns of terms in more than `limit` stories."""
+    scale = sparse.diags((df <= limit).astype(np.float32))
+    out = sparse.csr_matrix(matrix @ scale)
+    out.eliminate_zeros()
+    return out
+
+
+def _best_per_node(
+    n: int, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray, k: int
+) -> npt.NDArray[np.bool_]:
+    """Mask of edges among the k best of either of their ends."""
+    ends = np.concatenate([rows, cols])
+    edge = np.concatenate([np.arange(len(rows)), np.arange(len(rows))])
+    order = np.lexsort((-np.concatenate([score, score]), ends))
+    ends, edge = ends[order], edge[order]
+    starts = np.r_[0, np.flatnonzero(ends[1:] != ends[:-1]) + 1]
+    rank = np.arange(len(ends)) - np.repeat(starts, np.diff(np.r_[starts, len(ends)]))
+    keep = np.zeros(len(rows), dtype=bool)
+    keep[edge[rank < k]] = True
+    return keep
+
+
+def average_linkage(
+    n: int, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], sims: F32, threshold: float
+) -> list[list[int]]:
+    """Average-linkage groups of a sparse similarity graph, merged while the mean similarity
+    between two groups (absent pairs count 0) reaches `threshold`; singletons included."""
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
+    for a, b, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True):
+        if a == b:
+            continue
+        links[a][b] = links[a].get(b, 0.0) + s
+        links[b][a] = links[b].get(a, 0.0) + s
+    heap = [(-s, a, b) for a in links for b, s in links[a].items() if a < b and s >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        current = links[a].get(b, 0.0) / (len(members[a]) * len(members[b]))
+        if not math.isclose(current, -neg, rel_tol=1e-9, abs_tol=1e-12):
+            continue  # stale entry: the pair was pushed again with its new average
+        if current < threshold:
+            continue
+        if len(links[a]) < len(links[b]):
+            a, b = b, a
+        members[a].extend(members.pop(b))
+        for c, s in links.pop(b).items():
+            if c == a:
+                continue
+            links[c].pop(b, None)
+            links[a][c] = links[a].get(c, 0.0) + s
+            links[c][a] = links[a][c]
+        links[a].pop(b, None)
+        size = len(members[a])
+        for c, s in links[a].items():
+            average = s / (size * len(members[c]))
+            if average >= threshold:
+                heapq.heappush(heap, (-average, min(a, c), max(a, c)))
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def event_groups(
+    items: Sequence[EventTerms], *, threshold: float = THRESHOLD, cancel: CancelFn | None = None
+) -> tuple[list[list[int]], EventGraph]:
+    """Same-event groups (indices into `items`) and the graph they came from."""
+    graph = similarity_graph(items, cancel=cancel)
+    groups = average_linkage(len(items), graph.rows, graph.cols, graph.score, threshold)
+    return groups, graph
+
+
+def shared_terms(
+    a: tuple[Counter[str], Counter[str]], b: tuple[Counter[str], Counter[str]], limit: int = 6
+) -> list[str]:
+    """The names, then words, two articles share, rarest-looking first: a reason in words."""
+    names = [t for t in a[1] if t in b[1] and not t.isdigit()]
+    names.sort(key=lambda t: (-min(a[1][t], b[1][t]), -len(t)))
+    words = [t for t in a[0] if t in b[0] and t not in names]
+    words.sort(key=lambda t: (-min(a[0][t], b[0][t]), -len(t)))
+    return (names + words)[:limit]

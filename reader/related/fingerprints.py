@@ -1,0 +1,158 @@
+"""Text fingerprints: word 5-shingles of the clean body, hashed to 64 bits, and MinHash.
+
+Only `Article.body` is fingerprinted (never title, captions or page furniture), after
+`fold` (case, quotes, dashes, look-alike letters), so a style-only edit leaves the shingles
+alone. Each word is hashed once (blake2b, stable across processes, unlike `hash()`); a
+shingle's hash mixes its five word hashes in numpy, and the MinHash of many documents is one
+vectorised pass: `NUM_PERM` multiply-shift permutations of every shingle hash, then a
+minimum per document (`np.minimum.reduceat`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from reader.corpus.normalize import fold
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+"""MinHash length: 64 bands of 2 rows (see `lsh.py`); 512 bytes a document as uint32."""
+SIGNATURE_VERSION = 1
+"""Bump when shingling or hashing changes: stored signatures of another version are redone."""
+
+U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
+
+_WORD = re.compile(r"\w+")
+_SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
+_word_cache: dict[str, int] = {}
+_WORD_CACHE_MAX = 1 << 20
+
+# Fixed, seeded permutations: signatures stored today must match those computed next year.
+_rng = np.random.default_rng(20260523)
+_PERM_A = _rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_PERM_B = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+del _rng
+_CHUNK_SHINGLES = 4096
+"""Shingles permuted at once: bounds the (shingles x NUM_PERM) temporary to 4 MB."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What relating needs of one article, computed once when it is indexed."""
+
+    doc_id: str
+    content_hash: str
+    shingles: int
+    """Distinct 5-shingles of the body: with MinHash agreement it gives containment."""
+    signature: U32
+
+
+def words(body: str) -> list[str]:
+    """The folded words of a body, as shingled (and as the event terms count them)."""
+    return _WORD.findall(fold(body))
+
+
+def _word_hashes(tokens: list[str]) -> U64:
+    cache = _word_cache
+    try:
+        values = [cache[token] for token in tokens]
+    except KeyError:
+        if len(cache) >= _WORD_CACHE_MAX:
+            cache.clear()
+        for token in set(tokens).difference(cache):
+            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+            cache[token] = int.from_bytes(digest, "little")
+        values = [cache[token] for token in tokens]
+    return np.array(values, dtype=np.uint64)
+
+
+def _mix(h: U64) -> U64:
+    """splitmix64's finaliser: spreads the bits of a combined hash."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def shingle_hashes(body: str) -> U64:
+    """Distinct 64-bit hashes of the body's word 5-shingles (a shorter body: one shingle)."""
+    tokens = words(body)
+    if not tokens:
+        return np.empty(0, dtype=np.uint64)
+    wh = _word_hashes(tokens)
+    n = len(wh) - SHINGLE_WORDS + 1
+    if n <= 0:
+        h = wh[:1].copy()
+        for k in range(1, len(wh)):
+            h = h * _SHINGLE_MULT + wh[k : k + 1]
+        return _mix(h)
+    h = wh[:n].copy()
+    for k in range(1, SHINGLE_WORDS):
+        h = h * _SHINGLE_MULT + wh[k : k + n]
+    return np.unique(_mix(h))
+
+
+def minhash_many(shingle_sets: Sequence[U64]) -> U32:
+    """MinHash signatures (len(shingle_sets) x NUM_PERM, uint32) in one vectorised pass.
+
+    An empty set gets the all-ones signature, which LSH never buckets (see `lsh.py`).
+    """
+    count = len(shingle_sets)
+    out = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    nonempty = [i for i, s in enumerate(shingle_sets) if len(s)]
+    if not nonempty:
+        return out
+    start = 0
+    while start < len(nonempty):
+        # Group documents until the chunk holds about _CHUNK_SHINGLES shingles.
+        stop, total = start, 0
+        while stop < len(nonempty) and (total == 0 or total + len(shingle_sets[nonempty[stop]])
+                                        <= _CHUNK_SHINGLES):  # fmt: skip
+            total += len(shingle_sets[nonempty[stop]])
+            stop += 1
+        rows = nonempty[start:stop]
+        flat = np.concatenate([shingle_sets[i] for i in rows])
+        offsets = np.cumsum([0] + [len(shingle_sets[i]) for i in rows[:-1]])
+        # (NUM_PERM x shingles): each document's shingles are contiguous in a row, which
+        # makes the reduction several times faster than along columns.
+        permuted = _PERM_A[:, None] * flat[None, :]
+        permuted += _PERM_B[:, None]
+        # The high 32 bits are the hash; the minimum commutes with the shift, so shift last.
+        lowest = np.minimum.reduceat(permuted, offsets, axis=1)
+        out[rows] = (lowest.T >> np.uint64(32)).astype(np.uint32)
+        start = stop
+    return out
+
+
+def fingerprint_many(
+    items: Sequence[tuple[str, str, str]],
+) -> list[Fingerprint]:
+    """Fingerprints of (doc id, content hash, body) triples: the index builder's hook."""
+    sets = [shingle_hashes(body) for _id, _hash, body in items]
+    sigs = minhash_many(sets)
+    return [
+        Fingerprint(doc_id, content_hash, len(s), sigs[i])
+        for i, ((doc_id, content_hash, _body), s) in enumerate(zip(items, sets, strict=True))
+    ]
+
+
+def containment(shingles_a: U64, shingles_b: U64) -> float:
+    """Exact share of the smaller set found in the other (for checks and tests)."""
+    if not len(shingles_a) or not len(shingles_b):
+        return 0.0
+    shared = len(np.intersect1d(shingles_a, shingles_b, assume_unique=True))
+    return shared / min(len(shingles_a), len(shingles_b))
+
+
+def jaccard(shingles_a: U64, shingles_b: U64) -> float:
+    shared = len(np.intersect1d(shingles_a, shingles_b, assume_unique=True))
+    union = len(shingles_a) + len(shingles_b) - shared
+    return shared / union if union else 0.0

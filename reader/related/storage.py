@@ -1,0 +1,275 @@
+"""Relating's tables in the index's SQLite document store.
+
+Fingerprints (MinHash signature and event term vectors) are keyed by document id and content
+hash, so an unchanged article is never fingerprinted again and a changed one is redone; rows of
+deleted articles are pruned. Results (links, clusters, each article's clusters) are replaced as
+a whole by a relating run, in one transaction, with the corpus state they were computed for.
+All functions take a `sqlite3.Connection`: the index builder passes its store's own (so its
+batch transaction covers them), relating opens one of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from reader.related.clusters import Cluster, DocFacts
+from reader.related.events import EventTerms, event_terms
+from reader.related.fingerprints import NUM_PERM, SIGNATURE_VERSION, Fingerprint, fingerprint_many
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS related_fingerprints (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    shingles INTEGER NOT NULL,
+    signature BLOB NOT NULL,        -- NUM_PERM x uint32
+    word_hashes BLOB NOT NULL,      -- uint32 term hashes ...
+    word_counts BLOB NOT NULL,      -- ... and uint16 counts
+    name_hashes BLOB NOT NULL,
+    name_counts BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS related_links (
+    a TEXT NOT NULL, b TEXT NOT NULL,   -- both directions are stored: look-ups by `a` only
+    kind TEXT NOT NULL,                 -- "versions" or "event"
+    score REAL NOT NULL,
+    kept REAL,                          -- versions: share of a's text found in b
+    words REAL, names REAL              -- event: the two cosines
+);
+CREATE INDEX IF NOT EXISTS related_links_a ON related_links(a);
+CREATE TABLE IF NOT EXISTS related_clusters (
+    cluster INTEGER PRIMARY KEY, kind TEXT NOT NULL, original TEXT, members TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS related_docs (
+    id TEXT PRIMARY KEY, versions INTEGER, event INTEGER
+);
+CREATE TABLE IF NOT EXISTS related_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS related_seen (   -- the articles the stored results cover
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL
+);
+"""
+
+FingerprintRow = tuple[str, str, int, int, bytes, bytes, bytes, bytes, bytes]
+
+
+def ensure_schema(db: sqlite3.Connection) -> None:
+    db.executescript(SCHEMA)
+
+
+def fingerprint_rows(items: Sequence[tuple[str, str, str | None, str]]) -> list[FingerprintRow]:
+    """Rows for (id, content hash, title, body): what a builder worker computes per file."""
+    prints = fingerprint_many([(i, h, body) for i, h, _title, body in items])
+    rows = []
+    for (doc_id, _content_hash, title, body), fp in zip(items, prints, strict=True):
+        terms = event_terms(doc_id, title, body)
+        rows.append(_row(fp, terms))
+    return rows
+
+
+def _row(fp: Fingerprint, terms: EventTerms) -> FingerprintRow:
+    def counts(values: npt.NDArray[np.float32]) -> bytes:
+        return np.minimum(values, 65535).astype(np.uint16).tobytes()
+
+    return (
+        fp.doc_id, fp.content_hash, SIGNATURE_VERSION, fp.shingles,
+        fp.signature.astype(np.uint32).tobytes(),
+        terms.word_hashes.astype(np.uint32).tobytes(), counts(terms.word_counts),
+        terms.name_hashes.astype(np.uint32).tobytes(), counts(terms.name_counts),
+    )  # fmt: skip
+
+
+def put_fingerprints(db: sqlite3.Connection, rows: Iterable[FingerprintRow]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO related_fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+    )
+
+
+def missing_fingerprints(db: sqlite3.Connection) -> list[str]:
+    """Ids of stored articles without a current fingerprint (new, changed, or older method)."""
+    rows = db.execute(
+        "SELECT d.id FROM docs d LEFT JOIN related_fingerprints f ON f.id = d.id "
+        "AND f.content_hash = d.content_hash AND f.version = ? WHERE f.id IS NULL ORDER BY d.id",
+        (SIGNATURE_VERSION,),
+    )
+    return [r[0] for r in rows]
+
+
+def texts(db: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str | None, str]]:
+    """(id, content hash, title, body) of the given articles."""
+    out = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        out.extend(db.execute(
+            f"SELECT id, content_hash, title, body FROM docs WHERE id IN ({marks})", chunk
+        ).fetchall())  # fmt: skip
+    return out
+
+
+def prune_fingerprints(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM related_fingerprints WHERE id NOT IN (SELECT id FROM docs)")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Every current fingerprint, as arrays in one order (ids sorted)."""
+
+    facts: list[DocFacts]
+    signatures: npt.NDArray[np.uint32]
+    shingles: npt.NDArray[np.int64]
+    terms: list[EventTerms]
+
+
+def load_fingerprints(db: sqlite3.Connection) -> Loaded:
+    rows = db.execute(
+        "SELECT f.id, f.shingles, f.signature, f.word_hashes, f.word_counts, f.name_hashes, "
+        "f.name_counts, d.date, d.source, d.byline, substr(d.body, 1, 120) "
+        "FROM related_fingerprints f JOIN docs d ON d.id = f.id "
+        "AND d.content_hash = f.content_hash WHERE f.version = ? ORDER BY f.id",
+        (SIGNATURE_VERSION,),
+    ).fetchall()
+    facts = []
+    terms = []
+    signatures = np.empty((len(rows), NUM_PERM), dtype=np.uint32)
+    shingles = np.empty(len(rows), dtype=np.int64)
+    for k, (doc_id, n, sig, wh, wc, nh, nc, date, source, byline, lede) in enumerate(rows):
+        signatures[k] = np.frombuffer(sig, dtype=np.uint32)
+        shingles[k] = n
+        facts.append(DocFacts(doc_id, date, source, byline, lede or "", int(n)))
+        terms.append(EventTerms(doc_id, date, _u32(wh), _f32(wc), _u32(nh), _f32(nc)))
+    return Loaded(facts, signatures, shingles, terms)
+
+
+def _u32(blob: bytes) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(blob, dtype=np.uint32)
+
+
+def _f32(blob: bytes) -> npt.NDArray[np.float32]:
+    return np.frombuffer(blob, dtype=np.uint16).astype(np.float32)
+
+
+def corpus_state(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    return db.execute("SELECT id, content_hash FROM docs ORDER BY id").fetchall()
+
+
+def get_meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM related_meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    a: str
+    b: str
+    kind: str
+    score: float
+    kept: float | None
+    words: float | None
+    names: float | None
+
+
+def replace_results(
+    db: sqlite3.Connection,
+    links: Iterable[Link],
+    clusters: Sequence[Cluster],
+    state: str,
+    covered: Iterable[tuple[str, str]],
+) -> None:
+    """Swap in a relating run's results (the caller holds the transaction); `covered`:
+    (id, content hash) of the articles they were computed for."""
+    db.execute("DELETE FROM related_links")
+    db.execute("DELETE FROM related_clusters")
+    db.execute("DELETE FROM related_docs")
+    db.execute("DELETE FROM related_seen")
+    db.executemany("INSERT INTO related_seen(id, content_hash) VALUES (?, ?)", covered)
+    db.executemany(
+        "INSERT INTO related_links(a, b, kind, score, kept, words, names) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((k.a, k.b, k.kind, k.score, k.kept, k.words, k.names) for k in links),
+    )
+    db.executemany(
+        "INSERT INTO related_clusters(cluster, kind, original, members) VALUES (?, ?, ?, ?)",
+        ((i, c.kind, c.original, json.dumps(c.members)) for i, c in enumerate(clusters)),
+    )
+    per_doc: dict[str, list[int | None]] = {}
+    for i, cluster in enumerate(clusters):
+        slot = 0 if cluster.kind == "versions" else 1
+        for member in cluster.members:
+            per_doc.setdefault(member, [None, None])[slot] = i
+    db.executemany(
+        "INSERT INTO related_docs(id, versions, event) VALUES (?, ?, ?)",
+        ((doc, v, e) for doc, (v, e) in per_doc.items()),
+    )
+    db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
+
+
+def covered(db: sqlite3.Connection) -> dict[str, str]:
+    """(id -> content hash) of the articles the stored results were computed for."""
+    return dict(db.execute("SELECT id, content_hash FROM related_seen").fetchall())
+
+
+def numbered_clusters(db: sqlite3.Connection) -> dict[int, Cluster]:
+    rows = db.execute("SELECT cluster, kind, original, members FROM related_clusters")
+    return {r[0]: Cluster(r[1], r[2], tuple(json.loads(r[3]))) for r in rows}
+
+
+def add_results(
+    db: sqlite3.Connection,
+    links: Iterable[Link],
+    changed: Mapping[int, Cluster],
+    state: str,
+    covered: Iterable[tuple[str, str]],
+) -> None:
+    """Add an incremental run's links, new or grown clusters and newly covered articles."""
+    db.executemany(
+        "INSERT INTO related_links(a, b, kind, score, kept, words, names) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((k.a, k.b, k.kind, k.score, k.kept, k.words, k.names) for k in links),
+    )
+    for number, cluster in changed.items():
+        db.execute(
+            "INSERT OR REPLACE INTO related_clusters(cluster, kind, original, members) "
+            "VALUES (?, ?, ?, ?)",
+            (number, cluster.kind, cluster.original, json.dumps(cluster.members)),
+        )
+        column = "versions" if cluster.kind == "versions" else "event"
+        for member in cluster.members:
+            db.execute("INSERT OR IGNORE INTO related_docs(id) VALUES (?)", (member,))
+            db.execute(f"UPDATE related_docs SET {column} = ? WHERE id = ?", (number, member))
+    db.executemany("INSERT OR REPLACE INTO related_seen(id, content_hash) VALUES (?, ?)", covered)
+    db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
+
+
+def clusters(db: sqlite3.Connection) -> list[Cluster]:
+    rows = db.execute("SELECT kind, original, members FROM related_clusters ORDER BY cluster")
+    return [Cluster(r[0], r[1], tuple(json.loads(r[2]))) for r in rows]
+
+
+def clusters_of(db: sqlite3.Connection, doc_id: str) -> tuple[Cluster | None, Cluster | None]:
+    """(version cluster, event group) of one article; None where it has none."""
+    row = db.execute("SELECT versions, event FROM related_docs WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return None, None
+    out: list[Cluster | None] = []
+    for number in row:
+        if number is None:
+            out.append(None)
+            continue
+        r = db.execute(
+            "SELECT kind, original, members FROM related_clusters WHERE cluster = ?", (number,)
+        ).fetchone()
+        out.append(Cluster(r[0], r[1], tuple(json.loads(r[2]))))
+    return out[0], out[1]
+
+
+def links_of(db: sqlite3.Connection, doc_id: str) -> Iterator[Link]:
+    rows = db.execute(
+        "SELECT a, b, kind, score, kept, words, names FROM related_links WHERE a = ?", (doc_id,)
+    )
+    for r in rows:
+        yield Link(*r)
