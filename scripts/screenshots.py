@@ -59,6 +59,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     window.open_corpus(sample_corpus_dir())
     wait_for(lambda: window.model.rowCount() == 5 and window._resolution is not None)
+    wait_for(lambda: bool(window.model._versions))
     window.focus_search()
     window.search_bar.edit.setText('Kashin OR "military-technical"')
     wait_for(lambda: window.model.is_filtered and window.reading_pane.hit_count > 0)

@@ -18,7 +18,7 @@ from reader.index.store import DocumentStore
 from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
 from reader.ui.models.document_table import Row
 from reader.ui.search_service import ArticleHits, Matches, SearchService
-from reader.ui.workers import build_index, extract_entities, run_in_process
+from reader.ui.workers import build_index, extract_entities, relate_stories, run_in_process
 
 WATCH_DEBOUNCE_MS = 400
 """Files arrive in bursts (a copy, an unzip): one update after the burst, not one per file."""
@@ -41,6 +41,8 @@ class CorpusSession(QObject):
     hits_ready = Signal(object)  # ArticleHits
     entities_ready = Signal(object)  # reader.entities.resolve.Resolution
     entities_failed = Signal(str)
+    clusters_ready = Signal(list)  # list[reader.related.clusters.Cluster]
+    related_ready = Signal(object)  # reader.related.relating.Related
 
     def __init__(self, root: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +78,7 @@ class CorpusSession(QObject):
             return
         if self._index_job is not None:
             self._rerun = True
-            if self._index_job.name == "entities":
+            if self._index_job.name in ("entities", "relate"):
                 self._index_job.cancel()  # the folder changed: index first, entities after
             return
         self._rerun = False
@@ -125,12 +127,75 @@ class CorpusSession(QObject):
         self.load_entities()
         if self._rerun:
             self.update_index()
+        else:
+            self._relate()
 
     def _on_entities_failed(self, failure: JobFailure) -> None:
         self._index_job = None
         self.entities_failed.emit(f"finding entities failed: {failure.message}")
         if self._rerun:
             self.update_index()
+        else:
+            self._relate()
+
+    # -- related stories -------------------------------------------------------------------
+    def _relate(self) -> None:
+        """Versions and same-event groups, after entities (whose names join the events)."""
+        self._index_job = self._index_jobs.start(
+            "relate",
+            run_in_process(relate_stories, str(self.index.root), str(self.index.directory)),
+            on_done=self._on_related_done,
+            on_failed=self._on_related_failed,
+            on_progress=lambda d, t, w: self.index_progress.emit("Relating stories", d, t, w),
+            on_cancelled=self._on_related_failed,
+        )
+
+    def _on_related_done(self, _report: object) -> None:
+        self._index_job = None
+        self.load_clusters()
+        if self._rerun:
+            self.update_index()
+
+    def _on_related_failed(self, failure: JobFailure | None = None) -> None:
+        self._index_job = None
+        if failure is not None:
+            self.entities_failed.emit(f"relating stories failed: {failure.message}")
+        if self._rerun:
+            self.update_index()
+        else:
+            self.load_clusters()
+
+    def load_clusters(self) -> None:
+        index = self.index
+
+        def read(_progress: ProgressFn, _cancel: CancelFn) -> object:
+            from reader.related.relating import corpus_clusters
+
+            try:
+                return corpus_clusters(index)
+            except FileNotFoundError:
+                return []
+
+        self._search_jobs.start(
+            "clusters",
+            read,
+            on_done=lambda found: None if self._closed else self.clusters_ready.emit(found),
+        )
+
+    def find_related(self, doc_id: str) -> None:
+        """The open article's versions and same-event stories (read from stored results)."""
+        index = self.index
+
+        def read(_progress: ProgressFn, _cancel: CancelFn) -> object:
+            from reader.related.relating import related_stories
+
+            return related_stories(index, doc_id)
+
+        self._search_jobs.start(
+            "related",
+            read,
+            on_done=lambda found: None if self._closed else self.related_ready.emit(found),
+        )
 
     def _on_entities_cancelled(self) -> None:
         self._index_job = None

@@ -35,6 +35,8 @@ from reader.entities.lookup import entity_query, hide_entity, merge_entities, re
 from reader.entities.model import Entity, entity_key
 from reader.entities.resolve import Resolution
 from reader.index.builder import BuildReport
+from reader.related.clusters import Cluster
+from reader.related.relating import Related
 from reader.ui.corpus_session import CorpusSession
 from reader.ui.docks.entities import EntitiesDock
 from reader.ui.docks.problems import ProblemsDock
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
     article_shown = Signal(str)
     listing_shown = Signal(int)
     entities_shown = Signal(int)
+    clusters_shown = Signal(int)
 
     def __init__(self, settings: UiSettings | None = None) -> None:
         super().__init__()
@@ -281,6 +284,9 @@ class MainWindow(QMainWindow):
         session.search_failed.connect(self._on_search_failed)
         session.hits_ready.connect(self._on_hits)
         session.entities_ready.connect(self._on_entities)
+        session.clusters_ready.connect(self._on_clusters)
+        session.related_ready.connect(self._on_related)
+        self.related_dock.set_related([])
         session.entities_failed.connect(self._on_job_ended)
         self._resolution = None
         self.reading_pane.set_entities([])
@@ -514,6 +520,7 @@ class MainWindow(QMainWindow):
         self._open_id = doc_id
         self.reading_pane.show_article(article)
         self._colour_entities()
+        self.session.find_related(doc_id)
         if self.entities_dock.article_only.isChecked():
             self._fill_entities()
         self.hit_label.setText("")
@@ -546,6 +553,40 @@ class MainWindow(QMainWindow):
         selection.blockSignals(False)
         self.table.viewport().update()
         self.table.scrollTo(index)
+
+    # -- related stories -------------------------------------------------------------------
+    def _on_clusters(self, clusters: list[Cluster]) -> None:
+        """The Versions column: how many versions of its story the corpus holds."""
+        counts = {
+            doc: len(cluster.members)
+            for cluster in clusters
+            if cluster.kind == "versions"
+            for doc in cluster.members
+        }
+        self.model.set_versions(counts)
+        if not (self.session and self.session.indexing):
+            self._hide_progress()
+        if self._open_id is not None and self.session is not None:
+            self.session.find_related(self._open_id)
+        self.clusters_shown.emit(len(clusters))
+
+    def _on_related(self, related: Related) -> None:
+        if related.doc_id != self._open_id:
+            return
+        rows: list[tuple[str, str, str, str]] = []
+        for story, kind in [(s, "version") for s in related.versions] + [
+            (s, "same event") for s in related.same_event
+        ]:
+            listing = self.model.row_for(story.doc_id)
+            title, source = (
+                (listing[1] or story.doc_id, listing[2]) if listing else (story.doc_id, "")
+            )
+            if kind == "version":
+                how = f"version · {story.kept:.0%} kept" if story.kept is not None else "version"
+            else:
+                how = f"same event · {story.reason}" if story.reason else "same event"
+            rows.append((story.doc_id, title, source, how))
+        self.related_dock.set_related(rows)
 
     # -- docks and help --------------------------------------------------------------------
     def _raise_dock(self, dock: QWidget) -> None:

@@ -22,6 +22,7 @@ PRELOAD = [
     "reader.ui.workers",
     "reader.index.builder",
     "reader.entities.extraction",
+    "reader.related.relating",
     "reader.ui.worker_warmup",
 ]
 PROGRESS_EVERY_S = 0.05
@@ -39,6 +40,13 @@ def extract_entities(root: str, index_dir: str, progress: ProgressFn, cancel: Ca
     from reader.index.builder import CorpusIndex
 
     return extract(CorpusIndex(Path(root), Path(index_dir)), progress=progress, cancel=cancel)
+
+
+def relate_stories(root: str, index_dir: str, progress: ProgressFn, cancel: CancelFn) -> Any:
+    from reader.index.builder import CorpusIndex
+    from reader.related.relating import relate_corpus
+
+    return relate_corpus(CorpusIndex(Path(root), Path(index_dir)), progress=progress, cancel=cancel)
 
 
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], out: Any, stop: Any) -> None:

@@ -103,3 +103,24 @@ def test_splitter_state_is_remembered_in_the_config_folder(qtbot, window) -> Non
     qtbot.addWidget(again)
     assert again.splitter.saveState() == saved
     assert window_state().value("splitter") == saved
+
+
+def test_versions_and_related_stories_fill_in(qtbot, window) -> None:
+    """The seeds: 003 is the base text, 002 and 004 its versions (the related core's clusters)."""
+    if window.model._versions == {}:
+        with qtbot.waitSignal(window.clusters_shown, timeout=LISTING_TIMEOUT_MS):
+            pass
+    from reader.ui.models.document_table import VERSIONS
+
+    counts = {
+        window.model.doc_id(r): window.model.data(window.model.index(r, VERSIONS))
+        for r in range(window.model.rowCount())
+    }
+    assert counts["003_10760c25aed7da9a.txt"] == "3"
+    assert counts["002_ea469877a8e8ba82.txt"] == "3"
+    window.open_article("003_10760c25aed7da9a.txt")
+    dock = window.related_dock
+    qtbot.waitUntil(lambda: dock.model.rowCount() >= 2, timeout=10_000)
+    related = {dock.model.row(r)[0]: dock.model.row(r)[3] for r in range(dock.model.rowCount())}
+    assert related["002_ea469877a8e8ba82.txt"].startswith("version")
+    assert related["004_411ed3200d205ea6.txt"].startswith("version")

@@ -150,6 +150,11 @@ class DocumentTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
+    def row_for(self, doc_id: str) -> Row | None:
+        """The listing row of an article, shown or filtered out."""
+        index = self._row_of.get(doc_id)
+        return None if index is None else self._rows[index]
+
     def sources(self) -> list[str]:
         return sorted({row[2] for row in self._rows if row[2]}, key=str.casefold)
 
