@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.entities.model import Mention
+from reader.index.database import Database
 
 ENTITIES_FILE = "entities.sqlite"
 
@@ -50,39 +51,16 @@ class AliasOp:
     target: str
 
 
-class EntityStore:
+class EntityStore(Database):
     """One SQLite file; every write is its own transaction unless `begin()` was called."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        super().__init__(path, _SCHEMA)
 
     @classmethod
     def beside(cls, index_dir: Path) -> EntityStore:
         return cls(index_dir / ENTITIES_FILE)
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> EntityStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def begin(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        self._db.execute("COMMIT")
-
-    def rollback(self) -> None:
-        if self._db.in_transaction:
-            self._db.execute("ROLLBACK")
 
     # -- extraction results -----------------------------------------------------------------
     def extracted(self) -> dict[str, tuple[str, str]]:

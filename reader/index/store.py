@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.corpus.model import Article, Problem
+from reader.index.database import Database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,40 +59,16 @@ class FileRecord:
     doc_ids: tuple[str, ...]
 
 
-class DocumentStore:
-    """One SQLite database; writes happen in explicit transactions (`with store.transaction()`)."""
+class DocumentStore(Database):
+    """The articles of one corpus; writes happen between `begin()` and `commit()`."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        self._db.close()
+        super().__init__(path, _SCHEMA)
 
     @property
     def connection(self) -> sqlite3.Connection:
         """For features keeping their own tables here (related stories), in our transactions."""
         return self._db
-
-    def __enter__(self) -> DocumentStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- transactions ---------------------------------------------------------------------
-    def begin(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        self._db.execute("COMMIT")
-
-    def rollback(self) -> None:
-        if self._db.in_transaction:
-            self._db.execute("ROLLBACK")
 
     # -- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
