@@ -177,7 +177,8 @@ def prepare_query(text: str) -> str:
 
     def date_range(m: re.Match[str]) -> str:
         start, end = _widen_date(m.group(2), False), _widen_date(m.group(3), True)
-        return f"date:{m.group(1)}{start} TO {end}{m.group(4)}"
+        # An open end must be left out entirely: Whoosh reads "TO ]" as "up to the empty word".
+        return f"date:{m.group(1)}{start} TO{' ' + end if end else ''}{m.group(4)}"
 
     return _DATE_RANGE_RE.sub(date_range, text)
 

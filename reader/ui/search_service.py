@@ -77,9 +77,7 @@ def compose_query(text: str, *, date_from: str = "", date_to: str = "", source: 
     words = text.strip()
     parts = [f"({words})" if filtered and words else words] if words else []
     if date_from.strip() or date_to.strip():
-        # An open upper bound is spelled as a far year: `[a to *]` matches nothing in Whoosh
-        # once the core widens it (reported to the index work).
-        parts.append(f"date:[{date_from.strip() or '*'} to {date_to.strip() or '9999'}]")
+        parts.append(f"date:[{date_from.strip() or '*'} to {date_to.strip() or '*'}]")
     if source:
         parts.append(f'source:"{source.replace(chr(34), " ")}"')
     return " ".join(parts)

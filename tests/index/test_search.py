@@ -83,6 +83,8 @@ def test_field_queries(searcher: Searcher) -> None:
     assert set(found(searcher, "date:[2022-02-01 to 2022-02-03]")) == {D003}
     assert set(found(searcher, "date:[2022-02 to 2022-02]")) == {D002, D003}
     assert set(found(searcher, "date:2022-02-04")) == {D002}
+    assert set(found(searcher, "date:[2022-02-04 to *]")) == {D002}  # open ends
+    assert set(found(searcher, "date:[* to 2022-02-03]")) == {D003}
 
 
 def test_title_is_boosted(searcher: Searcher) -> None:
