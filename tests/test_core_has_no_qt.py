@@ -22,17 +22,8 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-ENTRY = {"main.py"}
-"""The entry point starts the window when asked to: it is where core and UI meet, not core."""
-
-
 def core_files() -> list[Path]:
-    return [
-        p
-        for p in PACKAGE.rglob("*.py")
-        if "ui" not in p.relative_to(PACKAGE).parts[:1]
-        and p.relative_to(PACKAGE).as_posix() not in ENTRY
-    ]
+    return [p for p in PACKAGE.rglob("*.py") if "ui" not in p.relative_to(PACKAGE).parts[:1]]
 
 
 def test_core_imports_no_qt() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from reader.bundled import resource_path
 from reader.desktop import desktop_entry, install_desktop, installed_paths, uninstall_desktop
-from reader.main import _wants_window, main
+from reader.ui.launch import _wants_window, main
 
 
 def test_no_command_or_a_folder_opens_the_window(tmp_path: Path) -> None:
