@@ -73,6 +73,7 @@ def main() -> int:
     window.reading_pane.step_hit(1)
     save("article.png")
     window.clear_search()
+    shoot_compare(window, wait_for, settle)
     window.actions_by_id["help.shortcuts"].trigger()
     settle()
     window._shortcuts_dialog.grab().save(str(OUT / "shortcuts.png"))
@@ -80,6 +81,28 @@ def main() -> int:
     window.close()
     QApplication.processEvents()
     return 0
+
+
+def shoot_compare(window, wait_for, settle) -> None:  # type: ignore[no-untyped-def]
+    """The compare view of 003 (A) against 002 (B), opened as a user does: Related › Compare."""
+    a_id, b_id = "003_10760c25aed7da9a.txt", "002_ea469877a8e8ba82.txt"
+    window.open_article(a_id)
+    model = window.related_dock.model
+    wait_for(lambda: any(model.row(r)[0] == b_id for r in range(model.rowCount())))
+    row = next(r for r in range(model.rowCount()) if model.row(r)[0] == b_id)
+    window.related_dock.view.setCurrentIndex(model.index(row, 1))
+    window.actions_by_id["related.compare"].trigger()
+    view = window.compare_view
+    view.resize(1500, 900)
+    settle()
+    view.realign()
+    while view.current_row < 11 and view.step_change(1) is not None:
+        pass  # Alt+Down to the cut paragraphs near the end
+    settle()
+    path = OUT / "compare.png"
+    view.grab().save(str(path))
+    print(path.relative_to(REPO))
+    view.close()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from reader.entities.resolve import Resolution
 from reader.index.builder import BuildReport
 from reader.related.clusters import Cluster
 from reader.related.relating import Related
+from reader.ui.compare.view import CompareView
 from reader.ui.corpus_session import CorpusSession
 from reader.ui.docks.entities import EntitiesDock
 from reader.ui.docks.problems import ProblemsDock
@@ -132,6 +133,11 @@ class MainWindow(QMainWindow):
         self.entities_dock.merge_requested.connect(self._on_merge_entity)
         self._resolution: Resolution | None = None
         self.related_dock.open_requested.connect(self.open_article)
+        self.related_dock.view.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._on_related_selected()
+        )
+        self.related_dock.model.modelReset.connect(self._on_related_selected)
+        self.compare_view: CompareView | None = None
 
         self.status_label = QLabel(self)
         self.hit_label = QLabel(self)
@@ -188,7 +194,7 @@ class MainWindow(QMainWindow):
         a("view.related", lambda: self._raise_dock(self.related_dock))
         a("view.problems", lambda: self._raise_dock(self.problems_dock))
         compare = a("related.compare", self._on_compare)
-        compare.setEnabled(False)  # the compare view is its own piece of work (issue 8)
+        compare.setEnabled(False)  # until a related story is selected
         a("index.update", self._on_update_index)
         a("index.cancel", self.cancel_job)
         a("help.shortcuts", self.show_shortcuts)
@@ -594,8 +600,38 @@ class MainWindow(QMainWindow):
         dock.raise_()
         dock.setFocus()
 
+    def _on_related_selected(self) -> None:
+        enabled = self._open_id is not None and self.related_dock.selected_id() is not None
+        self.actions_by_id["related.compare"].setEnabled(enabled)
+
     def _on_compare(self) -> None:
-        self.status_label.setText("The compare view is not built yet.")
+        """Open the compare view: the open article (A) against the selected related story (B)."""
+        other = self.related_dock.selected_id()
+        if self.session is None or self._open_id is None or other is None:
+            return
+        self.compare(self._open_id, other)
+
+    def compare(self, doc_a: str, doc_b: str) -> CompareView | None:
+        """Show the compare view of two documents of the open corpus; None when one is gone."""
+        if self.session is None:
+            return None
+        a, b = self.session.article(doc_a), self.session.article(doc_b)
+        if a is None or b is None:
+            self.status_label.setText(f"{doc_b if a else doc_a} is no longer in the corpus.")
+            return None
+        entities = None
+        if self._resolution is not None:  # the same sets as entities.lookup.entity_changes
+            spans = self._resolution.doc_spans
+            names_a = {(s.type, s.name) for s in spans.get(doc_a, [])}
+            names_b = {(s.type, s.name) for s in spans.get(doc_b, [])}
+            entities = (tuple(sorted(names_b - names_a)), tuple(sorted(names_a - names_b)))
+        if self.compare_view is not None:
+            self.compare_view.close()
+            self.compare_view.deleteLater()
+        self.compare_view = CompareView(a, b, entities, self)
+        self.compare_view.show()
+        self.compare_view.raise_()
+        return self.compare_view
 
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)

@@ -1,0 +1,542 @@
+"""The compare view: article A and article B side by side, paragraphs aligned row by row.
+
+It draws :class:`reader.related.chunks.ArticleDiff` and computes nothing itself. Each pane holds
+its body verbatim, so a document position is a body offset (the chunks' offsets colour it
+directly). Rows line up because the shorter side of each row gets a block margin; the panes
+then scroll together through the rows' tops (Meld's linked scrolling, with a re-entry guard).
+
+The diff of an 8,000-word pair takes ~15 ms, so pairs under ``THREAD_ABOVE_WORDS`` words are
+diffed on the GUI thread; bigger ones on a worker, the view saying "Comparing…" meanwhile.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.corpus.model import Article
+from reader.related.chunks import LABEL_TEXT, AlignedRow, ArticleDiff
+from reader.related.diff import diff_articles
+from reader.related.render import to_html, to_markdown
+from reader.ui.jobs import JobRunner
+from reader.ui.shortcuts import BY_ACTION
+
+Side = Literal["a", "b"]
+
+THREAD_ABOVE_WORDS = 20_000
+"""Pairs with more words than this are diffed on a worker thread."""
+
+DELETED = QColor("#fbd3d3")
+INSERTED = QColor("#cdeecd")
+STYLE = QColor("#fff1c9")
+MOVED = QColor("#e3e6fb")
+GUTTER_WIDTH = 150
+
+EntityList = Sequence[tuple[str, str]]
+"""(type, name) pairs, as `reader.entities.lookup.EntityChanges` holds them."""
+
+
+def row_labels(row: AlignedRow) -> list[str]:
+    """The words shown beside a changed row: its kind, then its labels (no repeats)."""
+    words: list[str] = []
+    if row.kind in ("added", "removed", "moved", "merged", "split"):
+        words.append(LABEL_TEXT[row.kind])
+    elif row.kind == "edited":
+        words.append("edited")
+    own = {"added", "removed", "moved", "merged", "split"}
+    words += [LABEL_TEXT[x] for x in row.labels if x not in own]
+    return list(dict.fromkeys(words))
+
+
+class _Pane(QTextBrowser):
+    """One side: read-only, no links followed, nothing fetched."""
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+        self.document().setDocumentMargin(8)
+
+    def loadResource(self, _type: int, _name: object) -> object:
+        return None  # never fetch anything a text might name
+
+
+class _Gutter(QWidget):
+    """The strip between the panes: each changed row's labels at the row's height."""
+
+    clicked = Signal(int)
+
+    def __init__(self, view: CompareView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setFixedWidth(GUTTER_WIDTH)
+        self.setObjectName("compareGutter")
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        view = self.view
+        if view.diff is None or not view.row_tops:
+            return
+        painter = QPainter(self)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
+        painter.setFont(font)
+        offset = view.pane_a.viewport().mapTo(self.parentWidget(), view.pane_a.viewport().rect()
+                                              .topLeft()).y() - self.y()  # fmt: skip
+        scroll = view.pane_a.verticalScrollBar().value()
+        tops = view.row_tops["a"]
+        for i, row in enumerate(view.diff.rows):
+            words = row_labels(row) if row.is_change else []
+            if not words:
+                continue
+            y = tops[i] - scroll + offset
+            height = (tops[i + 1] if i + 1 < len(tops) else view.doc_height("a")) - tops[i]
+            if y + height < 0 or y > self.height():
+                continue
+            colour = {"removed": DELETED, "added": INSERTED, "moved": MOVED}.get(row.kind, STYLE)
+            if row.kind == "equal":
+                colour = STYLE
+            rect = QRectF(2, y + 2, self.width() - 4, max(height - 4, 14))
+            painter.fillRect(QRectF(2, y + 2, 4, rect.height()), colour.darker(130))
+            painter.setPen(self.palette().text().color())
+            weight = QFont.Weight.Bold if i == view.current_row else QFont.Weight.Normal
+            font.setWeight(weight)
+            painter.setFont(font)
+            painter.drawText(rect.adjusted(8, 0, 0, 0), Qt.TextFlag.TextWordWrap, "\n".join(words))
+        painter.end()
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        view = self.view
+        if view.diff is None or not view.row_tops:
+            return
+        offset = view.pane_a.viewport().mapTo(self, view.pane_a.viewport().rect().topLeft()).y()
+        y = event.position().y() - offset + view.pane_a.verticalScrollBar().value()
+        row = max(bisect.bisect_right(view.row_tops["a"], y) - 1, 0)
+        self.clicked.emit(row)
+
+
+class CompareView(QWidget):
+    """Two articles side by side; a top-level window owned by the main window."""
+
+    diff_shown = Signal()
+
+    def __init__(
+        self,
+        a: Article,
+        b: Article,
+        entities: tuple[EntityList, EntityList] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("compareView")
+        self.a, self.b = a, b
+        self.entities = entities  # (added in B, removed from A), or None when not extracted
+        self.diff: ArticleDiff | None = None
+        self.current_row = -1
+        self.row_tops: dict[Side, list[float]] = {}
+        self._syncing = False
+        self._runner = JobRunner(self)
+        self._generation = 0
+        self._build()
+        self.compute()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title_a = QLabel(self)
+        self.title_b = QLabel(self)
+        for label in (self.title_a, self.title_b):
+            label.setWordWrap(True)
+            label.setStyleSheet("font-weight: bold;")
+        self.pane_a = _Pane("comparePaneA", self)
+        self.pane_b = _Pane("comparePaneB", self)
+        self.gutter = _Gutter(self)
+        self.gutter.clicked.connect(self.go_to_row)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("compareSummary")
+        self.summary.setWordWrap(True)
+        self.entity_label = QLabel(self)
+        self.entity_label.setObjectName("compareEntities")
+        self.entity_label.setWordWrap(True)
+        self.normalise = QCheckBox("Ignore style (quotes, dashes, case, look-alike letters)", self)
+        self.normalise.setChecked(True)
+        self.normalise.toggled.connect(lambda _on: self.compute())
+        self.swap_button = QPushButton("Swap sides", self)
+        self.swap_button.clicked.connect(self.swap)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.clicked.connect(self.choose_export)
+        legend = QLabel(
+            f'<span style="background:{DELETED.name()}">only in A</span> · '
+            f'<span style="background:{INSERTED.name()}">only in B</span> · '
+            f'<span style="background:{STYLE.name()}">style only</span> · '
+            f'<span style="background:{MOVED.name()}">moved</span>',
+            self,
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.normalise)
+        top.addStretch(1)
+        top.addWidget(legend)
+        top.addWidget(self.swap_button)
+        top.addWidget(self.export_button)
+        titles = QHBoxLayout()
+        titles.addWidget(self.title_a, 1)
+        titles.addSpacing(GUTTER_WIDTH)
+        titles.addWidget(self.title_b, 1)
+        panes = QHBoxLayout()
+        panes.setSpacing(0)
+        panes.addWidget(self.pane_a, 1)
+        panes.addWidget(self.gutter)
+        panes.addWidget(self.pane_b, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.entity_label)
+        layout.addLayout(titles)
+        layout.addLayout(panes, 1)
+
+        for pane, side in ((self.pane_a, "a"), (self.pane_b, "b")):
+            bar = pane.verticalScrollBar()
+            bar.valueChanged.connect(lambda v, s=side: self._on_scrolled(s, v))
+            pane.viewport().installEventFilter(self)
+        self._realign_timer = QTimer(self, singleShot=True, interval=0)
+        self._realign_timer.timeout.connect(self.realign)
+
+        self.actions_by_id: dict[str, QAction] = {}
+        for action_id, slot in (
+            ("compare.next_change", lambda: self.step_change(1)),
+            ("compare.previous_change", lambda: self.step_change(-1)),
+        ):
+            entry = BY_ACTION[action_id]
+            action = QAction(entry.label, self)
+            action.setShortcuts(entry.sequences())
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.actions_by_id[action_id] = action
+        self.resize(1300, 800)
+
+    # -- the diff --------------------------------------------------------------------------
+    def compute(self) -> None:
+        """Diff A against B (on a worker for very long pairs) and draw the result."""
+        self._generation += 1
+        generation = self._generation
+        a, b, normalise = self.a, self.b, self.normalise.isChecked()
+        self.title_a.setText(f"A: {a.title or a.id} — {a.source or ''}")
+        self.title_b.setText(f"B: {b.title or b.id} — {b.source or ''}")
+        self.setWindowTitle(f"Compare: {a.title or a.id} / {b.title or b.id}")
+        if a.word_count + b.word_count <= THREAD_ABOVE_WORDS:
+            self.show_diff(diff_articles(a, b, normalise=normalise))
+            return
+        self.summary.setText("Comparing…")
+
+        def done(result: object) -> None:
+            if generation == self._generation and isinstance(result, ArticleDiff):
+                self.show_diff(result)
+
+        self._runner.start(
+            "compare", lambda _p, _c: diff_articles(a, b, normalise=normalise), on_done=done
+        )
+
+    def show_diff(self, diff: ArticleDiff) -> None:
+        self.diff = diff
+        self.current_row = -1
+        s = diff.summary
+        self.summary.setText(
+            f"A keeps {s.kept:.0%} of its words in B · {s.words_added} words added · "
+            f"{s.words_removed} words removed · {len(diff.change_rows)} changed rows"
+            + (" · coarse comparison (long text)" if diff.coarse else "")
+        )
+        self.entity_label.setText(self._entity_text())
+        self._fill(self.pane_a, diff.a_text, "a")
+        self._fill(self.pane_b, diff.b_text, "b")
+        self.realign()
+        self.diff_shown.emit()
+
+    def _entity_text(self) -> str:
+        if self.entities is None:
+            return "Entities: not extracted yet."
+        added, removed = self.entities
+
+        def names(items: EntityList) -> str:
+            return ", ".join(name for _type, name in items) or "none"
+
+        return f"Entities only in B: {names(added)} · only in A: {names(removed)}"
+
+    def _fill(self, pane: _Pane, text: str, side: Side) -> None:
+        """The body verbatim (position = offset), then the chunks coloured in place."""
+        assert self.diff is not None
+        pane.setPlainText(text)
+        doc = pane.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        change = DELETED if side == "a" else INSERTED
+        for row in self.diff.rows:
+            start, end = row.a_span if side == "a" else row.b_span
+            if end <= start:
+                continue
+            if row.kind == "moved":
+                self._paint(cursor, start, end, background=MOVED)
+            for chunk in row.chunks:
+                c0, c1 = (chunk.a_start, chunk.a_end) if side == "a" else (chunk.b_start,
+                                                                          chunk.b_end)  # fmt: skip
+                if c1 <= c0 or chunk.tag == "equal":
+                    continue
+                if chunk.is_style_only:
+                    self._paint(cursor, c0, c1, background=STYLE, dotted=True)
+                elif chunk.tag != "move":
+                    self._paint(cursor, c0, c1, background=change, strike=side == "a")
+        cursor.endEditBlock()
+
+    @staticmethod
+    def _paint(
+        cursor: QTextCursor,
+        start: int,
+        end: int,
+        *,
+        background: QColor,
+        strike: bool = False,
+        dotted: bool = False,
+    ) -> None:
+        fmt = QTextCharFormat()
+        fmt.setBackground(background)
+        if strike:
+            fmt.setFontStrikeOut(True)
+        if dotted:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+    # -- what a test (or the gutter) asks ----------------------------------------------------
+    def char_kind(self, side: Side, offset: int) -> str:
+        """How a character is drawn: "deleted", "inserted", "style", "moved" or "plain"."""
+        pane = self.pane_a if side == "a" else self.pane_b
+        cursor = QTextCursor(pane.document())
+        cursor.setPosition(offset + 1)  # the format of the character before the cursor
+        fmt = cursor.charFormat()
+        colour = (
+            fmt.background().color()
+            if fmt.hasProperty(QTextCharFormat.Property.BackgroundBrush)
+            else None
+        )
+        return {
+            DELETED.name(): "deleted",
+            INSERTED.name(): "inserted",
+            STYLE.name(): "style",
+            MOVED.name(): "moved",
+        }.get(colour.name() if colour is not None else "", "plain")
+
+    def doc_height(self, side: Side) -> float:
+        pane = self.pane_a if side == "a" else self.pane_b
+        return pane.document().documentLayout().documentSize().height()
+
+    # -- alignment ---------------------------------------------------------------------------
+    def _blocks_height(self, doc: QTextDocument, start: int, end: int) -> float:
+        layout = doc.documentLayout()
+        first = layout.blockBoundingRect(doc.findBlock(start))
+        last = layout.blockBoundingRect(doc.findBlock(max(end - 1, start)))
+        return last.bottom() - first.top()
+
+    def realign(self) -> None:
+        """Give the shorter side of each row a margin so the rows line up, then note row tops."""
+        if self.diff is None:
+            return
+        docs = {"a": self.pane_a.document(), "b": self.pane_b.document()}
+        for doc in docs.values():
+            self._set_margins(doc, {})
+        spans = {
+            "a": [r.a_span for r in self.diff.rows],
+            "b": [r.b_span for r in self.diff.rows],
+        }
+        heights = {
+            side: [self._blocks_height(docs[side], s, e) if e > s else 0.0 for s, e in spans[side]]
+            for side in ("a", "b")
+        }
+        margins: dict[Side, dict[int, list[float]]] = {"a": {}, "b": {}}
+        gaps: dict[Side, list[float]] = {"a": [], "b": []}  # spacer before each row's start
+        for i in range(len(self.diff.rows)):
+            for side, other in (("a", "b"), ("b", "a")):
+                extra = heights[other][i] - heights[side][i]
+                s, e = spans[side][i]
+                doc = docs[side]
+                if extra <= 0:
+                    gaps[side].append(0.0)
+                    continue
+                if e > s:  # the side has text: pad below its last block
+                    block = doc.findBlock(e - 1).blockNumber()
+                    margins[side].setdefault(block, [0.0, 0.0])[1] += extra
+                    gaps[side].append(0.0)
+                else:  # nothing on this side: a spacer above the block at the insertion point
+                    if s >= doc.characterCount() - 1:
+                        block = doc.blockCount() - 1
+                        entry = margins[side].setdefault(block, [0.0, 0.0])
+                        gaps[side].append(-(entry[1] + 1))  # marks "after the last block"
+                        entry[1] += extra
+                    else:
+                        block = doc.findBlock(s).blockNumber()
+                        entry = margins[side].setdefault(block, [0.0, 0.0])
+                        gaps[side].append(entry[0])
+                        entry[0] += extra
+        for side in ("a", "b"):
+            self._set_margins(docs[side], margins[side])
+        self.row_tops = {}
+        for side in ("a", "b"):
+            doc = docs[side]
+            layout = doc.documentLayout()
+            tops: list[float] = []
+            for i, (s, e) in enumerate(spans[side]):
+                rect = layout.blockBoundingRect(doc.findBlock(min(s, doc.characterCount() - 1)))
+                gap = gaps[side][i]
+                block = doc.findBlock(min(s, doc.characterCount() - 1))
+                if e > s:  # the block's rect starts below its top margin (a spacer)
+                    top = rect.top()
+                elif gap < 0:  # after the last block, inside its bottom margin
+                    last = doc.lastBlock()
+                    rect = layout.blockBoundingRect(last)
+                    top = rect.bottom() - last.blockFormat().bottomMargin() + (-gap - 1)
+                else:
+                    top = rect.top() - block.blockFormat().topMargin() + gap
+                tops.append(top)
+            self.row_tops[side] = tops
+        self.gutter.update()
+
+    @staticmethod
+    def _set_margins(doc: QTextDocument, margins: dict[int, list[float]]) -> None:
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        block = doc.firstBlock()
+        while block.isValid():
+            top, bottom = margins.get(block.blockNumber(), (0.0, 0.0))
+            fmt = block.blockFormat()
+            if fmt.topMargin() != top or fmt.bottomMargin() != bottom:
+                new = QTextBlockFormat(fmt)
+                new.setTopMargin(top)
+                new.setBottomMargin(bottom)
+                cursor.setPosition(block.position())
+                cursor.setBlockFormat(new)
+            block = block.next()
+        cursor.endEditBlock()
+
+    # -- scrolling ---------------------------------------------------------------------------
+    def _on_scrolled(self, side: Side, value: int) -> None:
+        """Scroll the other pane to the same place in the same row (guarded: no ping-pong)."""
+        if self._syncing or not self.row_tops:
+            self.gutter.update()
+            return
+        other: Side = "b" if side == "a" else "a"
+        self._syncing = True
+        try:
+            target = self._map_y(side, other, float(value))
+            pane = self.pane_a if other == "a" else self.pane_b
+            pane.verticalScrollBar().setValue(round(target))
+        finally:
+            self._syncing = False
+        self.gutter.update()
+
+    def _map_y(self, src: Side, dst: Side, y: float) -> float:
+        """A document y on one side to the facing y on the other, through the rows' tops."""
+        tops_s, tops_d = self.row_tops[src], self.row_tops[dst]
+        i = max(bisect.bisect_right(tops_s, y) - 1, 0)
+        end_s = tops_s[i + 1] if i + 1 < len(tops_s) else self.doc_height(src)
+        end_d = tops_d[i + 1] if i + 1 < len(tops_d) else self.doc_height(dst)
+        share = (y - tops_s[i]) / (end_s - tops_s[i]) if end_s > tops_s[i] else 0.0
+        return tops_d[i] + share * (end_d - tops_d[i])
+
+    def step_change(self, step: int) -> int | None:
+        """Alt+Down / Alt+Up: the next or previous changed row, shown at the top of both panes."""
+        if self.diff is None:
+            return None
+        if step > 0:
+            row = self.diff.next_change(self.current_row)
+        else:
+            row = self.diff.previous_change(self.current_row)
+        if row is not None:
+            self.go_to_row(row)
+        return row
+
+    def go_to_row(self, row: int) -> None:
+        """Scroll both panes so the row starts a little below their top."""
+        if self.diff is None or not self.row_tops:
+            return
+        self.current_row = row
+        margin = self.pane_a.fontMetrics().height()
+        self.pane_a.verticalScrollBar().setValue(round(self.row_tops["a"][row] - margin))
+        self._syncing = True
+        try:
+            self.pane_b.verticalScrollBar().setValue(round(self.row_tops["b"][row] - margin))
+        finally:
+            self._syncing = False
+        self.gutter.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._realign_timer.start()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._realign_timer.start()
+
+    # -- swap and export ---------------------------------------------------------------------
+    def swap(self) -> None:
+        self.a, self.b = self.b, self.a
+        if self.entities is not None:
+            self.entities = (self.entities[1], self.entities[0])
+        self.compute()
+
+    def export(self, path: Path) -> Path:
+        """Write the comparison as HTML (``.html``/``.htm``) or Markdown (anything else)."""
+        assert self.diff is not None
+        a_name = f"{self.a.title or self.a.id} ({self.a.id})"
+        b_name = f"{self.b.title or self.b.id} ({self.b.id})"
+        if path.suffix.lower() in (".html", ".htm"):
+            text = to_html(self.diff, a_name, b_name)
+        else:
+            text = to_markdown(self.diff, a_name, b_name)
+        path.write_text(text, "utf-8")
+        return path
+
+    def choose_export(self) -> None:
+        if self.diff is None:
+            return
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Export the comparison",
+            f"compare-{Path(self.a.id).stem}-{Path(self.b.id).stem}.html",
+            "HTML page (*.html);;Markdown (*.md)",
+        )
+        if name:
+            try:
+                self.export(Path(name))
+            except OSError as exc:
+                self.summary.setText(f"Could not write {name}: {exc.strerror or exc}")
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._runner.shutdown()
+        super().closeEvent(event)
