@@ -108,8 +108,11 @@ class _Gutter(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
         painter.setFont(font)
-        offset = view.pane_a.viewport().mapTo(self.parentWidget(), view.pane_a.viewport().rect()
-                                              .topLeft()).y() - self.y()  # fmt: skip
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        viewport = view.pane_a.viewport()
+        offset = viewport.mapTo(parent, viewport.rect().topLeft()).y() - self.y()
         scroll = view.pane_a.verticalScrollBar().value()
         tops = view.row_tops["a"]
         for i, row in enumerate(view.diff.rows):
@@ -380,8 +383,10 @@ class CompareView(QWidget):
         }
         margins: dict[Side, dict[int, list[float]]] = {"a": {}, "b": {}}
         gaps: dict[Side, list[float]] = {"a": [], "b": []}  # spacer before each row's start
+        pairs: tuple[tuple[Side, Side], ...] = (("a", "b"), ("b", "a"))
+        both: tuple[Side, ...] = ("a", "b")
         for i in range(len(self.diff.rows)):
-            for side, other in (("a", "b"), ("b", "a")):
+            for side, other in pairs:
                 extra = heights[other][i] - heights[side][i]
                 s, e = spans[side][i]
                 doc = docs[side]
@@ -389,24 +394,23 @@ class CompareView(QWidget):
                     gaps[side].append(0.0)
                     continue
                 if e > s:  # the side has text: pad below its last block
-                    block = doc.findBlock(e - 1).blockNumber()
-                    margins[side].setdefault(block, [0.0, 0.0])[1] += extra
+                    number = doc.findBlock(e - 1).blockNumber()
+                    margins[side].setdefault(number, [0.0, 0.0])[1] += extra
                     gaps[side].append(0.0)
                 else:  # nothing on this side: a spacer above the block at the insertion point
                     if s >= doc.characterCount() - 1:
-                        block = doc.blockCount() - 1
-                        entry = margins[side].setdefault(block, [0.0, 0.0])
+                        entry = margins[side].setdefault(doc.blockCount() - 1, [0.0, 0.0])
                         gaps[side].append(-(entry[1] + 1))  # marks "after the last block"
                         entry[1] += extra
                     else:
-                        block = doc.findBlock(s).blockNumber()
-                        entry = margins[side].setdefault(block, [0.0, 0.0])
+                        number = doc.findBlock(s).blockNumber()
+                        entry = margins[side].setdefault(number, [0.0, 0.0])
                         gaps[side].append(entry[0])
                         entry[0] += extra
-        for side in ("a", "b"):
+        for side in both:
             self._set_margins(docs[side], margins[side])
         self.row_tops = {}
-        for side in ("a", "b"):
+        for side in both:
             doc = docs[side]
             layout = doc.documentLayout()
             tops: list[float] = []
