@@ -236,7 +236,7 @@ class Searcher:
         Raises:
             QueryError: the query is malformed; the message says how.
         """
-        query = expand_fuzzy(self.parse(text), self._searcher.reader())
+        query = self._query(text)
         kwargs: dict[str, Any] = {}
         if sort == "date":
             kwargs.update(sortedby="date", reverse=True)
@@ -275,7 +275,7 @@ class Searcher:
         Raises:
             QueryError: the query is malformed.
         """
-        query = self.parse(text)
+        query = self._query(text)
         try:
             results = self._searcher.search(query, limit=limit)
         except ValueError as exc:
@@ -284,23 +284,20 @@ class Searcher:
 
     def hits_in(self, text: str, doc_id: str) -> tuple[tuple[int, int], ...]:
         """Where the query matches inside one article's body (empty when it does not match)."""
-        query = self.parse(text)
-        only = Term("id", doc_id)
+        query = self._query(text)
         try:
-            results = self._searcher.search(query, filter=only, limit=1, terms=True)
+            results = self._searcher.search(query, filter=Term("id", doc_id), limit=1)
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-        if not results:
-            return ()
-        rows = self._store.bodies([doc_id])
+        rows = self._store.bodies([doc_id]) if results else {}
         if doc_id not in rows:
             return ()
-        terms = {
-            term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            for field, term in (results[0].matched_terms() or [])
-            if field in SEARCH_FIELDS
-        }
+        terms = highlight_terms(query, self._searcher.reader())
         return tuple(word_spans(rows[doc_id][0], terms)) if terms else ()
+
+    def _query(self, text: str) -> Query:
+        """The parsed query, fuzzy words already expanded (see `expand_fuzzy`)."""
+        return expand_fuzzy(self.parse(text), self._searcher.reader())
 
 
 def _score(value: object) -> float:
