@@ -203,7 +203,9 @@ def clean_text(
     for index, item in enumerate(items):
         line = item.text
         key = boilerplate_key(line) if boilerplate else ""
-        if key in boilerplate:
+        # The story's end is found before template lines are dropped: "Recommended Stories"
+        # is on every page of a site, so it is also learned as a repeated line.
+        if key in boilerplate and not (in_body and furn.truncation_phrase(line)):
             # Repeated lines are template in the header, but inside the story only when they
             # are not prose: versions of one wire story share whole paragraphs.
             if not (in_body and _is_prose(line)) and not _is_metadata_line(line):

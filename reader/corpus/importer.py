@@ -25,6 +25,10 @@ CancelFn = Callable[[], bool]
 
 BOILERPLATE_MIN_GROUP = 6
 """Repetition says little in fewer files than this; small folders rely on the phrase list."""
+VERSION_LINE_WORDS = 15
+"""Lines this long are story paragraphs, rarely template: what versions of a story share."""
+VERSION_OVERLAP = 0.5
+"""Share of the shorter page's long lines two pages must share to be versions of one story."""
 BOILERPLATE_SAMPLE = 400
 """Files per group read to learn its repeated lines: enough to see a site's template."""
 MAX_STREAM_BYTES = 2 * 1024**3
@@ -206,17 +210,19 @@ def learn_boilerplate(
     """Per group, the short lines repeated in many of its files (menus, banners, prompts)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     sizes: Counter[str] = Counter()
-    seen_bodies: set[str] = set()
+    stories: dict[str, list[frozenset[str]]] = defaultdict(list)
     for source in sources:
         if not source.scraped:
             continue
-        digest = hashlib.blake2b(source.text.encode("utf-8", "replace"), digest_size=8).hexdigest()
-        if digest in seen_bodies:  # exact copies would make every line look repeated
-            continue
-        seen_bodies.add(digest)
         group = boilerplate_group(source)
-        sizes[group] += 1
         keys = {boilerplate_key(line) for line in source.text.splitlines()}
+        # Versions of one story (or exact copies) count once: their shared paragraphs, title
+        # and end are the story, not the site's template.
+        long_lines = frozenset(k for k in keys if len(k.split()) >= VERSION_LINE_WORDS)
+        if any(_same_story(long_lines, seen) for seen in stories[group]):
+            continue
+        stories[group].append(long_lines)
+        sizes[group] += 1
         counts[group].update(k for k in keys if k and len(k.split()) <= 25)
     learned: dict[str, frozenset[str]] = {}
     for group, counter in counts.items():
@@ -229,6 +235,13 @@ def learn_boilerplate(
         if lines:
             learned[group] = frozenset(lines)
     return learned
+
+
+def _same_story(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two pages whose long lines (the story's paragraphs) are mostly the same lines."""
+    if not a or not b:
+        return a == b and bool(a)
+    return len(a & b) >= VERSION_OVERLAP * min(len(a), len(b))
 
 
 def _sample_key(source_id: str) -> str:
