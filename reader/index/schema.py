@@ -9,7 +9,7 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from reader.index.analysis import news_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when fields, analysis or cleaning change what the index holds."""
 
 TEXT_FIELDS = ("title", "body", "subtitle", "byline", "source", "dateline", "captions")
