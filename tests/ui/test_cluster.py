@@ -36,6 +36,7 @@ def test_the_seed_cluster_has_003_as_base_and_002_004_by_date(qtbot, window) -> 
         V004,
     ]
     assert tree.topLevelItem(0).text(3).endswith("%")
+    assert "Vasily Kashin" in view.additions_pane.toPlainText()  # 002's additions, in full
     assert any("Kashin" in tree.topLevelItem(0).child(i).toolTip(0)
                for i in range(tree.topLevelItem(0).childCount()))  # fmt: skip
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -97,7 +98,7 @@ class ClusterView(QWidget):
         )
         header.setWordWrap(True)
         legend = QHBoxLayout()
-        legend.addWidget(QLabel("Kept by (one cell per version, in date order):", self))
+        legend.addWidget(QLabel("Kept by — cell n is version n on the right:", self))
         for status in ("whole", "edited", "none"):
             legend.addWidget(_swatch(status, self))
             legend.addWidget(QLabel(STATUS_TEXT[status], self))
@@ -105,9 +106,13 @@ class ClusterView(QWidget):
 
         paragraphs = QWidget(self)
         grid = QVBoxLayout(paragraphs)
-        grid.setSpacing(10)
+        grid.setSpacing(8)
         for row in self.collation.rows:
             line = QHBoxLayout()
+            number = QLabel(f"¶{row.paragraph + 1}", paragraphs)
+            number.setStyleSheet("color: #777;")
+            number.setFixedWidth(30)
+            line.addWidget(number, 0, Qt.AlignmentFlag.AlignTop)
             bar = QWidget(paragraphs)
             bar_layout = QHBoxLayout(bar)
             bar_layout.setContentsMargins(0, 3, 0, 0)
@@ -142,11 +147,20 @@ class ClusterView(QWidget):
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         for v, article in enumerate(self.versions):
-            self.tree.addTopLevelItem(self._version_item(v, article))
-        self.tree.setColumnWidth(0, 260)
+            item = self._version_item(v, article)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(True)  # expanding and spanning only take once it is in the tree
+            for c in range(item.childCount()):
+                child = item.child(c)
+                if child is not None:
+                    child.setFirstColumnSpanned(True)
+        self.tree.setColumnWidth(0, 230)
         for column in range(1, 5):
             self.tree.resizeColumnToContents(column)
         self.tree.itemClicked.connect(self._on_clicked)
+        self.additions_pane = QTextBrowser(self)
+        self.additions_pane.setObjectName("clusterAdditions")
+        self.tree.currentItemChanged.connect(lambda item, _old: self.show_additions(item))
         self.tree.installEventFilter(self)
         first = self.tree.topLevelItem(0)
         if first is not None:
@@ -157,14 +171,19 @@ class ClusterView(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(QLabel("<b>Versions by date</b>", side))
-        side_layout.addWidget(self.tree, 1)
+        side_split = QSplitter(Qt.Orientation.Vertical, side)
+        side_split.addWidget(self.tree)
+        side_split.addWidget(self.additions_pane)
+        side_split.setSizes([320, 480])
+        side_layout.addWidget(side_split, 1)
         side_layout.addWidget(hint)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([780, 620])
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addLayout(legend)
@@ -175,8 +194,8 @@ class ClusterView(QWidget):
         additions = self.collation.additions[v]
         item = QTreeWidgetItem(
             [
-                article.title or article.id,
-                article.source or "",
+                f"{v + 1}. {article.title or article.id}",
+                article.source or "—",
                 article.date or "undated",
                 f"{summary.kept:.0%}",
                 f"{summary.words_added} words",
@@ -192,13 +211,29 @@ class ClusterView(QWidget):
             preview = added if len(added) <= ADDED_PREVIEW else added[:ADDED_PREVIEW] + "…"
             child = QTreeWidgetItem([f"+ {where}: {preview}"])
             child.setToolTip(0, added)
-            child.setFirstColumnSpanned(True)
             item.addChild(child)
         if not additions:
             item.addChild(QTreeWidgetItem(["adds no paragraphs"]))
-        item.setExpanded(True)
-        item.setFirstColumnSpanned(False)
         return item
+
+    def show_additions(self, item: QTreeWidgetItem | None) -> None:
+        """The current version's added paragraphs in full, below the list."""
+        v = self._top_index(item)
+        if v is None or v < 0:
+            self.additions_pane.clear()
+            return
+        article, text = self.versions[v], self.collation.texts[v + 1]
+        parts = [f"<h3>What {v + 1}. {_escape(outlet(article))} adds</h3>"]
+        for addition in self.collation.additions[v]:
+            where = "At the start" if addition.after is None else f"After ¶{addition.after + 1}"
+            start, end = addition.span
+            body = "".join(
+                f"<p>{_escape(p)}</p>" for p in text[start:end].split("\n\n") if p.strip()
+            )
+            parts.append(f"<p><i>{where} of the base:</i></p>{body}")
+        if not self.collation.additions[v]:
+            parts.append("<p>Nothing: every paragraph it has comes from the base.</p>")
+        self.additions_pane.setHtml("".join(parts))
 
     # -- what the user does ----------------------------------------------------------------
     def version_ids(self) -> list[str]:
