@@ -67,3 +67,12 @@ def test_clicking_a_version_opens_the_compare_view(qtbot, window) -> None:  # ty
     view.tree.setFocus()
     qtbot.keyClick(view.tree, Qt.Key.Key_Return)
     assert (window.compare_view.a.id, window.compare_view.b.id) == (BASE, V002)
+
+
+def test_the_action_is_off_for_an_article_without_versions(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    action = window.actions_by_id["related.cluster"]
+    _open_cluster(qtbot, window)
+    assert action.isEnabled()
+    with qtbot.waitSignal(window.session.related_ready, timeout=LISTING_TIMEOUT_MS):
+        window.open_article("000_93546f115f4d6ef1.txt")
+    assert not action.isEnabled()
