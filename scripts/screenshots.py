@@ -74,6 +74,7 @@ def main() -> int:
     save("article.png")
     window.clear_search()
     shoot_compare(window, wait_for, settle)
+    shoot_cluster(window, wait_for, settle)
     window.actions_by_id["help.shortcuts"].trigger()
     settle()
     window._shortcuts_dialog.grab().save(str(OUT / "shortcuts.png"))
@@ -100,6 +101,21 @@ def shoot_compare(window, wait_for, settle) -> None:  # type: ignore[no-untyped-
         pass  # Alt+Down to the cut paragraphs near the end
     settle()
     path = OUT / "compare.png"
+    view.grab().save(str(path))
+    print(path.relative_to(REPO))
+    view.close()
+
+
+def shoot_cluster(window, wait_for, settle) -> None:  # type: ignore[no-untyped-def]
+    """The cluster view of the seeds' version cluster, opened from Stories › Version cluster."""
+    window.open_article("002_ea469877a8e8ba82.txt")
+    action = window.actions_by_id["related.cluster"]
+    wait_for(action.isEnabled)
+    action.trigger()
+    view = window.cluster_view
+    view.resize(1500, 900)
+    settle()
+    path = OUT / "cluster.png"
     view.grab().save(str(path))
     print(path.relative_to(REPO))
     view.close()

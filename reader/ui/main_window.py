@@ -37,6 +37,7 @@ from reader.entities.resolve import Resolution
 from reader.index.builder import BuildReport
 from reader.related.clusters import Cluster
 from reader.related.relating import Related
+from reader.ui.cluster.view import ClusterView, version_order
 from reader.ui.compare.view import CompareView
 from reader.ui.corpus_session import CorpusSession
 from reader.ui.docks.entities import EntitiesDock
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         )
         self.related_dock.model.modelReset.connect(self._on_related_selected)
         self.compare_view: CompareView | None = None
+        self.cluster_view: ClusterView | None = None
+        self._version_cluster: Cluster | None = None
 
         self.status_label = QLabel(self)
         self.hit_label = QLabel(self)
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
         a("view.problems", lambda: self._raise_dock(self.problems_dock))
         compare = a("related.compare", self._on_compare)
         compare.setEnabled(False)  # until a related story is selected
+        cluster = a("related.cluster", self.show_cluster)
+        cluster.setEnabled(False)  # until the open article is known to have versions
         a("index.update", self._on_update_index)
         a("index.cancel", self.cancel_job)
         a("help.shortcuts", self.show_shortcuts)
@@ -220,6 +225,7 @@ class MainWindow(QMainWindow):
             menu.addAction(dock.toggleViewAction())
         menu = self.menuBar().addMenu("S&tories")
         menu.addAction(acts["related.compare"])
+        menu.addAction(acts["related.cluster"])
         menu = self.menuBar().addMenu("&Index")
         menu.addAction(acts["index.update"])
         menu.addAction(acts["index.cancel"])
@@ -524,6 +530,7 @@ class MainWindow(QMainWindow):
             self.reading_pane.show_placeholder(f"{doc_id} is no longer in the corpus.")
             return
         self._open_id = doc_id
+        self._set_version_cluster(None)
         self.reading_pane.show_article(article)
         self._colour_entities()
         self.session.find_related(doc_id)
@@ -579,6 +586,7 @@ class MainWindow(QMainWindow):
     def _on_related(self, related: Related) -> None:
         if related.doc_id != self._open_id:
             return
+        self._set_version_cluster(related.version_cluster)
         rows: list[tuple[str, str, str, str]] = []
         for story, kind in [(s, "version") for s in related.versions] + [
             (s, "same event") for s in related.same_event
@@ -632,6 +640,32 @@ class MainWindow(QMainWindow):
         self.compare_view.show()
         self.compare_view.raise_()
         return self.compare_view
+
+    def _set_version_cluster(self, cluster: Cluster | None) -> None:
+        self._version_cluster = cluster if cluster and len(cluster.members) > 1 else None
+        self.actions_by_id["related.cluster"].setEnabled(self._version_cluster is not None)
+
+    def show_cluster(self) -> ClusterView | None:
+        """Show the cluster view of the open article's version cluster (Stories › Version
+        cluster): its original as the base, the other versions by date."""
+        cluster = self._version_cluster
+        if self.session is None or cluster is None:
+            return None
+        base_id = cluster.original or cluster.members[0]
+        base = self.session.article(base_id)
+        others = [self.session.article(m) for m in cluster.members if m != base_id]
+        versions = [v for v in others if v is not None]
+        if base is None or not versions:
+            self.status_label.setText("The versions of this story are no longer in the corpus.")
+            return None
+        if self.cluster_view is not None:
+            self.cluster_view.close()
+            self.cluster_view.deleteLater()
+        self.cluster_view = ClusterView(base, version_order(versions), self)
+        self.cluster_view.compare_requested.connect(self.compare)
+        self.cluster_view.show()
+        self.cluster_view.raise_()
+        return self.cluster_view
 
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)
