@@ -99,16 +99,8 @@ def _print_article(console: Console, article: Article, raw: bool) -> None:
 @click.option("--raw", is_flag=True, help="Show the original scraped text instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def show(doc: str, corpus: str | None, raw: bool, as_json: bool) -> None:
-    """Show one article (DOC is its path relative to the corpus folder)."""
-    root = corpus_root(corpus)
-    try:
-        article = load_article(root, doc)
-    except KeyError:
-        _console(stderr=True).print(f"[red]error:[/] no document {escape(doc)!r} in {root}")
-        sys.exit(EXIT_NOT_FOUND)
-    except ValueError as exc:
-        _console(stderr=True).print(f"[red]error:[/] {escape(doc)}: {escape(str(exc))}")
-        sys.exit(EXIT_UNREADABLE)
+    """Show one article (DOC is its path relative to the corpus folder, or a unique prefix)."""
+    article = _load_or_exit(corpus_root(corpus), doc)
     if as_json:
         click.echo(json.dumps(article.to_json(raw=raw), ensure_ascii=False, indent=2))
     else:
