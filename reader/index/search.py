@@ -18,6 +18,7 @@ from whoosh.query import AndNot, FuzzyTerm, Not, NullQuery, Or, Query, Term
 from whoosh.reading import IndexReader
 
 from reader.index.analysis import word_spans
+from reader.index.array_search import ArraySearcher, Matches, Unsupported
 from reader.index.builder import CorpusIndex
 from reader.index.schema import FIELD_BOOSTS, QUERY_FIELDS, SEARCH_FIELDS, build_schema
 from reader.index.store import DocumentStore
@@ -61,6 +62,8 @@ def expand_fuzzy(query: Query, reader: IndexReader) -> Query:
         words = found[key]
         if not words:
             return NullQuery
+        if len(words) == 1:  # Whoosh drops the boost of a one-clause Or (a title's weight)
+            return Term(node.fieldname, words[0], boost=node.boost)
         return Or([Term(node.fieldname, w) for w in words], boost=node.boost)
 
     return query.accept(expand)
@@ -196,6 +199,7 @@ class Searcher:
         self._parser.add_plugin(_FuzzyPlugin())
         self._parser.add_plugin(GtLtPlugin())
         self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+        self._arrays = ArraySearcher(self._searcher)
 
     def close(self) -> None:
         self._searcher.close()
@@ -213,7 +217,10 @@ class Searcher:
 
     def refresh(self) -> None:
         """See the latest committed batch (after a build in this or another process)."""
-        self._searcher = self._searcher.refresh()
+        searcher = self._searcher.refresh()
+        if searcher is not self._searcher:
+            self._searcher = searcher
+            self._arrays = ArraySearcher(searcher)
 
     def parse(self, text: str) -> Query:
         prepared = prepare_query(text)
@@ -237,19 +244,36 @@ class Searcher:
             QueryError: the query is malformed; the message says how.
         """
         query = self._query(text)
-        kwargs: dict[str, Any] = {}
-        if sort == "date":
-            kwargs.update(sortedby="date", reverse=True)
+        page = max(page, 1)
         try:
-            results = self._searcher.search_page(query, max(page, 1), pagelen=pagelen, **kwargs)
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
-        ids = [hit["id"] for hit in results]
+            ranked = self._ranked(query, sort)
+        except Unsupported:
+            ranked = None
+        if ranked is None:
+            kwargs: dict[str, Any] = {}
+            if sort == "date":
+                kwargs.update(sortedby="date", reverse=True)
+            try:
+                results = self._searcher.search_page(query, page, pagelen=pagelen, **kwargs)
+            except ValueError as exc:
+                raise QueryError(str(exc)) from None
+            total, page = len(results), results.pagenum
+            shown = [(hit["id"], _score(hit.score)) for hit in results]
+        else:
+            order, found = ranked
+            total = len(order)
+            page = min(page, -(-total // pagelen))  # past the end: the last page, as Whoosh
+            start = (page - 1) * pagelen
+            docs = order[start : start + pagelen] if page > 0 else order[:0]
+            scores = self._arrays.scores_of(found, docs) if sort != "date" else [0.0] * len(docs)
+            stored = self._searcher.stored_fields
+            shown = [(stored(int(d))["id"], score) for d, score in zip(docs, scores, strict=True)]
+        ids = [doc_id for doc_id, _score_value in shown]
         rows = self._store.bodies(ids)
         terms = highlight_terms(query, self._searcher.reader()) if ids else set()
         hits: list[SearchHit] = []
-        for hit in results:
-            row = rows.get(hit["id"])
+        for doc_id, score in shown:
+            row = rows.get(doc_id)
             if row is None:  # indexed but not yet in the store: an interrupted batch
                 continue
             body, title, date, source = row
@@ -257,17 +281,17 @@ class Searcher:
             snippet, snippet_spans = make_snippet(body, spans) if snippets else ("", [])
             hits.append(
                 SearchHit(
-                    id=hit["id"],
+                    id=doc_id,
                     title=title,
                     date=date,
                     source=source,
-                    score=_score(hit.score),
+                    score=score,
                     snippet=snippet,
                     hits=tuple(spans),
                     snippet_hits=tuple(snippet_spans),
                 )
             )
-        return SearchResults(text, len(results), results.pagenum, pagelen, hits)
+        return SearchResults(text, total, page, pagelen, hits)
 
     def matching_ids(self, text: str, limit: int | None = None) -> tuple[str, ...]:
         """Ids of every match, best first, without reading texts: what a list filter needs.
@@ -277,10 +301,27 @@ class Searcher:
         """
         query = self._query(text)
         try:
+            ranked = self._ranked(query, "relevance")
+        except Unsupported:
+            ranked = None
+        if ranked is not None:
+            docs = ranked[0][:limit] if limit is not None else ranked[0]
+            stored = self._searcher.stored_fields
+            return tuple(stored(int(doc))["id"] for doc in docs)
+        try:
             results = self._searcher.search(query, limit=limit)
         except ValueError as exc:
             raise QueryError(str(exc)) from None
         return tuple(hit["id"] for hit in results)
+
+    def _ranked(self, query: Query, sort: SortOrder) -> tuple[Any, Matches]:
+        """Every match's document number, best (or newest) first, and the matches.
+
+        Raises:
+            Unsupported: a query kind left to Whoosh.
+        """
+        found = self._arrays.matches(query)
+        return self._arrays.ranked(found, sort), found
 
     def hits_in(self, text: str, doc_id: str) -> tuple[tuple[int, int], ...]:
         """Where the query matches inside one article's body (empty when it does not match)."""

@@ -1,0 +1,376 @@
+"""Parsed queries answered over numpy arrays of document numbers, with Whoosh's own scores.
+
+Whoosh walks its matchers one document at a time in Python: a query matching most of the
+corpus (`source:reuters`, a month of dates, a prefix, a phrase of common words) costs
+50-350 ms, and counting the matches walks them all a second time. Here each word's postings
+are read once, block by block, into arrays (kept for later queries in a small cache), and
+`And`/`Or`/`Not` become set operations on sorted arrays; BM25F is computed for a whole
+posting list at once with the same statistics Whoosh uses (its idf, average and per-document
+field lengths), so results and scores equal Whoosh's. Query kinds this module does not know
+raise `Unsupported`, and the caller falls back to Whoosh.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh import query as wq
+from whoosh.fields import ID, TEXT
+from whoosh.matching import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+POSTINGS_CACHED = 512
+"""Posting lists kept between queries: a session's words come back (typing, paging, the
+filters of the window), and a list of 20k documents costs a few milliseconds to read."""
+
+Docs = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float64]
+_EMPTY_DOCS: Docs = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES: Scores = np.zeros(0, dtype=np.float64)
+_LENGTH_OF_BYTE = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """A query kind answered by Whoosh itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Matching documents (global numbers, ascending) and their scores."""
+
+    docs: Docs
+    scores: Scores
+
+
+@dataclass(slots=True)
+class _Postings:
+    docs: Docs
+    weights: Scores
+    values: list[bytes] | None
+    """The raw posting values (encoded positions), read only for phrases."""
+
+
+_NONE = Matches(_EMPTY_DOCS, _EMPTY_SCORES)
+
+
+class ArraySearcher:
+    """Answers queries for one open Whoosh searcher; make a new one when the index changed."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+        self._schema = searcher.schema
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F:
+            raise TypeError("array search computes BM25F only")
+        self._weighting: BM25F = weighting
+        if searcher.subsearchers:
+            self._leaves = [(s.reader(), offset) for s, offset in searcher.subsearchers]
+        else:
+            self._leaves = [(searcher.reader(), 0)]
+        self._doc_limit = searcher.reader().doc_count_all()
+        self._live = self._live_mask()
+        self._lengths: dict[str, Scores] = {}
+        self._postings: OrderedDict[tuple[str, bytes, bool], _Postings] = OrderedDict()
+        self._date_rank: npt.NDArray[np.int64] | None = None
+
+    # -- results -----------------------------------------------------------------------------
+    def matches(self, query: wq.Query) -> Matches:
+        """Every live document the query matches, with its score.
+
+        Raises:
+            Unsupported: a query kind this module leaves to Whoosh.
+        """
+        found = self._eval(query)
+        if self._live is not None and len(found.docs):
+            keep = self._live[found.docs]
+            found = Matches(found.docs[keep], found.scores[keep])
+        return found
+
+    def ranked(self, found: Matches, sort: str) -> Docs:
+        """Document numbers best first: by score (ties by document number, as Whoosh), or
+        newest first (ties by higher document number, as Whoosh's reversed sort)."""
+        if sort == "date":
+            rank = self._date_ranks()[found.docs]
+            return found.docs[np.lexsort((-found.docs, -rank))]
+        return found.docs[np.lexsort((found.docs, -found.scores))]
+
+    @staticmethod
+    def scores_of(found: Matches, docs: Docs) -> list[float]:
+        """The scores of some of the matched documents."""
+        return [float(x) for x in found.scores[np.searchsorted(found.docs, docs)]]
+
+    # -- evaluation --------------------------------------------------------------------------
+    def _eval(self, q: wq.Query) -> Matches:
+        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+            return _NONE
+        kind = type(q)
+        if kind in (wq.And, wq.Or) and len(q.subqueries) == 1:
+            return self._eval(q.subqueries[0])  # Whoosh ignores a one-clause group's boost
+        if kind is wq.Term:
+            return self._term(q.fieldname, q.text, q.boost)
+        if kind is wq.And:
+            return self._boosted(self._and(q.subqueries), q.boost)
+        if kind is wq.Or:
+            if q.minmatch or q.scale:
+                raise Unsupported("Or with minmatch/scale")
+            return self._boosted(self._or(q.subqueries), q.boost)
+        if kind is wq.AndNot:
+            return self._boosted(self._minus(self._eval(q.a), self._eval(q.b)), q.boost)
+        if kind in (wq.Prefix, wq.Wildcard, wq.TermRange, wq.Regex, wq.FuzzyTerm):
+            return self._multiterm(q)
+        if kind is wq.Phrase:
+            return self._phrase(q)
+        raise Unsupported(kind.__name__)
+
+    def _and(self, subs: list[wq.Query]) -> Matches:
+        if not subs:
+            return _NONE
+        nots = [s for s in subs if isinstance(s, wq.Not)]
+        positive = [s for s in subs if not isinstance(s, wq.Not)]
+        if not positive:
+            raise Unsupported("only negative clauses")
+        result = self._eval(positive[0])
+        for sub in positive[1:]:
+            if not len(result.docs):
+                return _NONE
+            other = self._eval(sub)
+            common, ia, ib = np.intersect1d(
+                result.docs, other.docs, assume_unique=True, return_indices=True
+            )
+            result = Matches(common, result.scores[ia] + other.scores[ib])
+        for sub in nots:
+            result = self._minus(result, self._eval(sub.query))
+            # Whoosh scores a NOT clause inside AND as a match of weight 1 (its boost).
+            result = Matches(result.docs, result.scores + sub.boost)
+        return result
+
+    def _or(self, subs: list[wq.Query]) -> Matches:
+        parts = [self._eval(s) for s in subs if not isinstance(s, wq.Not)]
+        if len(parts) != len(subs):
+            raise Unsupported("negative clause in Or")
+        parts = [p for p in parts if len(p.docs)]
+        if not parts:
+            return _NONE
+        if len(parts) == 1:
+            return parts[0]
+        docs = np.concatenate([p.docs for p in parts])
+        scores = np.concatenate([p.scores for p in parts])
+        union, inverse = np.unique(docs, return_inverse=True)
+        summed = np.zeros(len(union), dtype=np.float64)
+        np.add.at(summed, inverse, scores)
+        return Matches(union, summed)
+
+    @staticmethod
+    def _minus(a: Matches, b: Matches) -> Matches:
+        if not len(b.docs) or not len(a.docs):
+            return a
+        keep = ~np.isin(a.docs, b.docs, assume_unique=True)
+        return Matches(a.docs[keep], a.scores[keep])
+
+    @staticmethod
+    def _boosted(m: Matches, boost: float) -> Matches:
+        return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
+
+    def _field(self, fieldname: str) -> Any:
+        if fieldname not in self._schema:
+            return None
+        field = self._schema[fieldname]
+        if not isinstance(field, TEXT | ID):
+            raise Unsupported(f"field type {type(field).__name__}")
+        return field
+
+    def _term(self, fieldname: str, text: str | bytes, boost: float) -> Matches:
+        field = self._field(fieldname)
+        if field is None:
+            return _NONE
+        btext = text if isinstance(text, bytes) else field.to_bytes(text)
+        postings = self._read(fieldname, btext, values=False)
+        if postings is None:
+            return _NONE
+        scores = self._score(fieldname, btext, postings)
+        return Matches(postings.docs, scores * boost if boost != 1.0 else scores)
+
+    def _score(self, fieldname: str, btext: bytes, postings: _Postings) -> Scores:
+        """Whoosh's BM25F (or plain weight for unscored fields) for a whole posting list."""
+        if not self._schema[fieldname].scorable:
+            return postings.weights
+        idf = self._searcher.idf(fieldname, btext)
+        avgfl = self._searcher.avg_field_length(fieldname) or 1
+        b = self._weighting._field_B.get(fieldname, self._weighting.B)
+        k1 = self._weighting.K1
+        tf = postings.weights
+        fl = self._field_lengths(fieldname)[postings.docs]
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def _multiterm(self, q: Any) -> Matches:
+        """Prefix, wildcard, range, regex and fuzzy words: Whoosh ORs the words found (a lone
+        word keeps no boost, as in `MultiTerm.matcher`)."""
+        field = self._field(q.field())
+        if field is None:
+            return _NONE
+        words = [w for w in q._btexts(self._searcher.reader()) if w]
+        if not words:
+            return _NONE
+        if len(words) == 1:
+            return self._term(q.field(), words[0], 1.0)
+        return self._boosted(self._or([wq.Term(q.field(), w) for w in words]), q.boost)
+
+    def _phrase(self, q: wq.Phrase) -> Matches:
+        """Words at consecutive positions (Whoosh's `SpanNear2`, slop 1): scored as the sum of
+        the words' scores in that field, like the matcher the span wraps."""
+        if q.slop != 1:
+            raise Unsupported("phrase with slop")
+        field = self._field(q.fieldname)
+        if field is None:
+            return _NONE
+        if not field.format or not field.format.supports("positions"):
+            raise Unsupported("phrase on a field without positions")
+        words = [field.to_bytes(w) for w in q.words]
+        lists = [self._read(q.fieldname, w, values=True) for w in words]
+        if any(p is None for p in lists):
+            return _NONE
+        postings = [p for p in lists if p is not None]
+        common = postings[0].docs
+        for p in postings[1:]:
+            common = np.intersect1d(common, p.docs, assume_unique=True)
+            if not len(common):
+                return _NONE
+        where = [np.searchsorted(p.docs, common) for p in postings]
+        # Check the rarest word's positions first: most candidates fail on it.
+        order = sorted(range(len(words)), key=lambda i: len(postings[i].docs))
+        decode = field.format.decode_positions
+        keep = np.zeros(len(common), dtype=bool)
+        for j in range(len(common)):
+            first = order[0]
+            starts = {
+                pos - first
+                for pos in decode(postings[first].values[where[first][j]])  # type: ignore[index]
+            }
+            for i in order[1:]:
+                if not starts:
+                    break
+                value = postings[i].values[where[i][j]]  # type: ignore[index]
+                starts &= {pos - i for pos in decode(value)}
+            keep[j] = bool(starts)
+        docs = common[keep]
+        total = np.zeros(len(docs), dtype=np.float64)
+        for p, w, at in zip(postings, words, where, strict=True):
+            scores = self._score(q.fieldname, w, p)
+            total += scores[at[keep]]
+        return self._boosted(Matches(docs, total), q.boost)
+
+    # -- reading -----------------------------------------------------------------------------
+    def _read(self, fieldname: str, btext: bytes, *, values: bool) -> _Postings | None:
+        key = (fieldname, btext, values)
+        cached = self._postings.get(key)
+        if cached is not None:
+            self._postings.move_to_end(key)
+            return cached
+        if not values:
+            with_values = self._postings.get((fieldname, btext, True))
+            if with_values is not None:
+                return with_values
+        if (fieldname, btext) not in self._searcher.reader():
+            return None
+        docs: list[Docs] = []
+        weights: list[Scores] = []
+        raw: list[bytes] = []
+        for reader, offset in self._leaves:
+            if (fieldname, btext) not in reader:
+                continue
+            m = reader.postings(fieldname, btext)
+            if isinstance(m, FilterMatcher):  # deleted documents: dropped by `matches`
+                m = m.child
+            ids, ws, vs = _read_matcher(m, values)
+            docs.append(np.asarray(ids, dtype=np.int64) + offset)
+            weights.append(np.asarray(ws, dtype=np.float64))
+            raw.extend(vs)
+        if not docs:
+            return None
+        found = _Postings(np.concatenate(docs), np.concatenate(weights), raw if values else None)
+        self._postings[key] = found
+        if len(self._postings) > POSTINGS_CACHED:
+            self._postings.popitem(last=False)
+        return found
+
+    def _field_lengths(self, fieldname: str) -> Scores:
+        """Every document's length in a field, as Whoosh stores it (one byte, rounded)."""
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            parts = []
+            for reader, _offset in self._leaves:
+                column = reader._perdoc._cached_reader(f"_{fieldname}_len", _LENGTHS_COLUMN)
+                n = reader.doc_count_all()
+                if column is None:
+                    parts.append(np.zeros(n, dtype=np.float64))
+                else:
+                    codes = np.fromiter((column[i] for i in range(n)), dtype=np.uint8, count=n)
+                    parts.append(_LENGTH_OF_BYTE[codes])
+            lengths = np.concatenate(parts) if parts else _EMPTY_SCORES
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    def _live_mask(self) -> npt.NDArray[np.bool_] | None:
+        if not any(reader.has_deletions() for reader, _ in self._leaves):
+            return None
+        live = np.ones(self._doc_limit, dtype=bool)
+        for reader, offset in self._leaves:
+            kept = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+            mask = np.zeros(reader.doc_count_all(), dtype=bool)
+            mask[kept] = True
+            live[offset : offset + len(mask)] = mask
+        return live
+
+    def _date_ranks(self) -> npt.NDArray[np.int64]:
+        """Each document's place in date order (undated first), read once from the column
+        Whoosh sorts by."""
+        if self._date_rank is None:
+            keys: list[Any] = []
+            for reader, _offset in self._leaves:
+                column = reader.column_reader("date")
+                keys.extend(column[i] for i in range(reader.doc_count_all()))
+            _values, inverse = np.unique(np.array(keys, dtype=object), return_inverse=True)
+            self._date_rank = inverse.astype(np.int64)
+        return self._date_rank
+
+
+def _read_matcher(m: Any, values: bool) -> tuple[Any, Any, list[bytes]]:
+    """A leaf matcher's ids, weights (and values) in bulk: a block at a time when the
+    posting list has blocks, else one posting at a time (short, inlined lists)."""
+    ids: list[Any] = []
+    weights: list[Any] = []
+    vs: list[bytes] = []
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.append(np.asarray(m._ids, dtype=np.int64))
+            weights.append(np.asarray(m._weights, dtype=np.float64))
+            if values:
+                m._read_values()
+                vs.extend(m._values)
+            m._next_block()
+        if not ids:
+            return _EMPTY_DOCS, _EMPTY_SCORES, vs
+        return np.concatenate(ids), np.concatenate(weights), vs
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        if values:
+            vs.append(m.value())
+        m.next()
+    return ids, weights, vs
+
+
+def _lengths_column() -> Any:
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+    return LENGTHS_COLUMN
+
+
+_LENGTHS_COLUMN = _lengths_column()
