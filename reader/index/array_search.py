@@ -12,14 +12,21 @@ raise `Unsupported`, and the caller falls back to Whoosh.
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.fields import ID, TEXT
+from whoosh.formats import Positions
 from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -77,6 +84,7 @@ class ArraySearcher:
         self._lengths: dict[str, Scores] = {}
         self._postings: OrderedDict[tuple[str, bytes, bool], _Postings] = OrderedDict()
         self._date_rank: npt.NDArray[np.int64] | None = None
+        self._body_words: list[str] | None = None
 
     # -- results -----------------------------------------------------------------------------
     def matches(self, query: wq.Query) -> Matches:
@@ -103,6 +111,23 @@ class ArraySearcher:
     def scores_of(found: Matches, docs: Docs) -> list[float]:
         """The scores of some of the matched documents."""
         return [float(x) for x in found.scores[np.searchsorted(found.docs, docs)]]
+
+    def body_words_within(self, text: str, maxdist: int, prefix: int) -> list[str]:
+        """Words of the body's lexicon starting with `text[:prefix]` and within `maxdist`
+        edits of `text` (Whoosh's distance: Damerau-Levenshtein with adjacent transpositions,
+        rapidfuzz's OSA), the lexicon read once; Whoosh compares each word in Python."""
+        if self._body_words is None:
+            reader = self._searcher.reader()
+            self._body_words = [w.decode("utf-8") for w in reader.lexicon("body")]
+        words = self._body_words
+        start = text[:prefix]
+        lo = bisect.bisect_left(words, start)
+        hi = bisect.bisect_left(words, start + "\U0010ffff") if start else len(words)
+        candidates = words[lo:hi]
+        if not candidates:
+            return []
+        distances = process.cdist([text], candidates, scorer=OSA.distance, score_cutoff=maxdist)
+        return [candidates[i] for i in np.flatnonzero(distances[0] <= maxdist)]
 
     # -- evaluation --------------------------------------------------------------------------
     def _eval(self, q: wq.Query) -> Matches:
@@ -243,19 +268,18 @@ class ArraySearcher:
         where = [np.searchsorted(p.docs, common) for p in postings]
         # Check the rarest word's positions first: most candidates fail on it.
         order = sorted(range(len(words)), key=lambda i: len(postings[i].docs))
-        decode = field.format.decode_positions
+        decode = (
+            _decode_positions if type(field.format) is Positions else field.format.decode_positions
+        )
+        steps = [(i, postings[i].values, where[i].tolist()) for i in order]
         keep = np.zeros(len(common), dtype=bool)
         for j in range(len(common)):
-            first = order[0]
-            starts = {
-                pos - first
-                for pos in decode(postings[first].values[where[first][j]])  # type: ignore[index]
-            }
-            for i in order[1:]:
+            starts: set[int] | None = None
+            for i, values, at in steps:
+                shifted = {pos - i for pos in decode(values[at[j]])}  # type: ignore[index]
+                starts = shifted if starts is None else starts & shifted
                 if not starts:
                     break
-                value = postings[i].values[where[i][j]]  # type: ignore[index]
-                starts &= {pos - i for pos in decode(value)}
             keep[j] = bool(starts)
         docs = common[keep]
         total = np.zeros(len(docs), dtype=np.float64)
@@ -337,6 +361,12 @@ class ArraySearcher:
             _values, inverse = np.unique(np.array(keys, dtype=object), return_inverse=True)
             self._date_rank = inverse.astype(np.int64)
         return self._date_rank
+
+
+def _decode_positions(value: bytes) -> Iterable[int]:
+    """`Positions.decode_positions` without its Python loop: a count, then pickled deltas
+    whose closing stop byte Whoosh strips when it stores them."""
+    return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
 
 def _read_matcher(m: Any, values: bool) -> tuple[Any, Any, list[bytes]]:

@@ -9,6 +9,7 @@ with a Cyrillic а, and curly and straight quotes delimit phrases alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -46,9 +47,12 @@ class _FuzzyPlugin(FuzzyTermPlugin):
         return node
 
 
-def expand_fuzzy(query: Query, reader: IndexReader) -> Query:
+def expand_fuzzy(
+    query: Query, reader: IndexReader, within: Callable[[str, int, int], list[str]] | None = None
+) -> Query:
     """The query with each fuzzy word replaced by the words it stands for, found once in the
-    body's lexicon (the largest) instead of once per field and again for highlighting."""
+    body's lexicon (the largest) instead of once per field and again for highlighting;
+    `within(text, maxdist, prefix)` finds them faster than Whoosh's walk of the lexicon."""
     found: dict[tuple[str, int, int], list[str]] = {}
 
     def expand(node: Query) -> Query:
@@ -56,9 +60,11 @@ def expand_fuzzy(query: Query, reader: IndexReader) -> Query:
             return node
         key = (node.text, node.maxdist, node.prefixlength)
         if key not in found:
-            found[key] = sorted(
-                reader.terms_within("body", node.text, node.maxdist, prefix=node.prefixlength)
-            )
+            if within is not None:
+                words = within(node.text, node.maxdist, node.prefixlength)
+            else:
+                words = reader.terms_within("body", node.text, node.maxdist, node.prefixlength)
+            found[key] = sorted(words)
         words = found[key]
         if not words:
             return NullQuery
@@ -338,7 +344,9 @@ class Searcher:
 
     def _query(self, text: str) -> Query:
         """The parsed query, fuzzy words already expanded (see `expand_fuzzy`)."""
-        return expand_fuzzy(self.parse(text), self._searcher.reader())
+        return expand_fuzzy(
+            self.parse(text), self._searcher.reader(), self._arrays.body_words_within
+        )
 
 
 def _score(value: object) -> float:
