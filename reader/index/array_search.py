@@ -35,6 +35,10 @@ POSTINGS_CACHED = 512
 """Posting lists kept between queries: a session's words come back (typing, paging, the
 filters of the window), and a list of 20k documents costs a few milliseconds to read."""
 
+BLOCK_POSTINGS = 128
+"""Postings per block in Whoosh's files: a phrase reads a common word's positions from just
+the blocks of its candidates when they are fewer than its blocks, else the whole list (kept)."""
+
 Docs = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float64]
 _EMPTY_DOCS: Docs = np.zeros(0, dtype=np.int64)
@@ -256,7 +260,7 @@ class ArraySearcher:
         if not field.format or not field.format.supports("positions"):
             raise Unsupported("phrase on a field without positions")
         words = [field.to_bytes(w) for w in q.words]
-        lists = [self._read(q.fieldname, w, values=True) for w in words]
+        lists = [self._read(q.fieldname, w, values=False) for w in words]
         if any(p is None for p in lists):
             return _NONE
         postings = [p for p in lists if p is not None]
@@ -266,27 +270,56 @@ class ArraySearcher:
             if not len(common):
                 return _NONE
         where = [np.searchsorted(p.docs, common) for p in postings]
-        # Check the rarest word's positions first: most candidates fail on it.
-        order = sorted(range(len(words)), key=lambda i: len(postings[i].docs))
         decode = (
             _decode_positions if type(field.format) is Positions else field.format.decode_positions
         )
-        steps = [(i, postings[i].values, where[i].tolist()) for i in order]
+        # Word by word, rarest first, each time only for the documents still in the running:
+        # most fail on the first or second word, and a common word's positions are then read
+        # for a few documents, not for all of its postings.
+        alive = np.arange(len(common))
+        starts: dict[int, set[int]] = {}
+        for step, i in enumerate(sorted(range(len(words)), key=lambda i: len(postings[i].docs))):
+            values = self._values_at(q.fieldname, words[i], postings[i], common[alive],
+                                     where[i][alive])  # fmt: skip
+            survivors = []
+            for j, value in zip(alive.tolist(), values, strict=True):
+                shifted = {pos - i for pos in decode(value)}
+                kept = shifted if step == 0 else starts[j] & shifted
+                if kept:
+                    starts[j] = kept
+                    survivors.append(j)
+            alive = np.array(survivors, dtype=np.int64)
+            if not len(alive):
+                return _NONE
         keep = np.zeros(len(common), dtype=bool)
-        for j in range(len(common)):
-            starts: set[int] | None = None
-            for i, values, at in steps:
-                shifted = {pos - i for pos in decode(values[at[j]])}  # type: ignore[index]
-                starts = shifted if starts is None else starts & shifted
-                if not starts:
-                    break
-            keep[j] = bool(starts)
+        keep[alive] = True
         docs = common[keep]
         total = np.zeros(len(docs), dtype=np.float64)
         for p, w, at in zip(postings, words, where, strict=True):
             scores = self._score(q.fieldname, w, p)
             total += scores[at[keep]]
         return self._boosted(Matches(docs, total), q.boost)
+
+    def _values_at(
+        self, fieldname: str, btext: bytes, postings: _Postings, docs: Docs, at: Docs
+    ) -> list[bytes]:
+        """The posting values (positions) of some documents of a posting list: from the cache,
+        from just the blocks holding them when they are few, else from the whole list."""
+        if postings.values is None and len(docs) * BLOCK_POSTINGS >= len(postings.docs):
+            postings = self._read(fieldname, btext, values=True) or postings
+        if postings.values is not None:
+            values = postings.values
+            return [values[k] for k in at.tolist()]
+        found: list[bytes] = []
+        for reader, offset in self._leaves:
+            local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
+            if not len(local):
+                continue
+            m = reader.postings(fieldname, btext)
+            if isinstance(m, FilterMatcher):
+                m = m.child
+            found.extend(_values_of_docs(m, local.tolist()))
+        return found
 
     # -- reading -----------------------------------------------------------------------------
     def _read(self, fieldname: str, btext: bytes, *, values: bool) -> _Postings | None:
@@ -367,6 +400,27 @@ def _decode_positions(value: bytes) -> Iterable[int]:
     """`Positions.decode_positions` without its Python loop: a count, then pickled deltas
     whose closing stop byte Whoosh strips when it stores them."""
     return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
+
+
+def _values_of_docs(m: Any, docs: list[int]) -> list[bytes]:
+    """Values of the given documents (ascending, all in the list), reading only the blocks
+    that hold them."""
+    found: list[bytes] = []
+    if not hasattr(m, "_next_block"):  # a short inlined list
+        for doc in docs:
+            m.skip_to(doc)
+            found.append(m.value())
+        return found
+    for doc in docs:
+        while m.block_max_id() < doc:
+            m._next_block()
+        if m._ids is None:
+            m._read_ids()
+        i = bisect.bisect_left(m._ids, doc)
+        if m._values is None:
+            m._read_values()
+        found.append(m._values[i])
+    return found
 
 
 def _read_matcher(m: Any, values: bool) -> tuple[Any, Any, list[bytes]]:
