@@ -8,6 +8,7 @@ words; quotes and dashes never reach a token.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -84,5 +85,36 @@ def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
         low = text.lower()
         if not any(term in low for term in terms):
             return []
-        return [(m.start(), m.end()) for m in WORD_RE.finditer(low) if m.group() in terms]
+        return _ascii_spans(low, _terms_pattern(frozenset(terms)))
     return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if fold_token(m.group()) in terms]
+
+
+@functools.lru_cache(maxsize=64)
+def _terms_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    """The terms as one alternation (longest first), searched by the regex engine in C."""
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+
+
+def _ascii_spans(low: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Spans of whole words of a lower-cased ASCII text that are terms: each place a term
+    occurs is kept when a word starts there (`WORD_RE` would start one) and ends with it.
+    Tokenising the whole text in Python took a third of a results page's time."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    search = pattern.search
+    while (m := search(low, pos)) is not None:
+        start, end = m.span()
+        pos = start + 1
+        if start and (_is_word(low[start - 1]) or (
+            low[start - 1] == "." and start > 1 and _is_word(low[start - 2])
+        )):  # fmt: skip
+            continue
+        word = WORD_RE.match(low, start)
+        if word is not None and word.end() == end:
+            spans.append((start, end))
+            pos = end
+    return spans
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"

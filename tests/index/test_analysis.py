@@ -25,3 +25,14 @@ def test_word_spans_marks_exactly_the_words_whose_fold_is_a_term(
 def test_cyrillic_a_is_marked_by_the_latin_term() -> None:
     text = "Russia-Chinа ties"  # the last letter of Chinа is Cyrillic
     assert [text[s:e] for s, e in word_spans(text, {"china"})] == ["Chinа"]
+
+
+@given(
+    st.text(alphabet="abu.s _-\n9", max_size=40),
+    st.sets(st.sampled_from(["a", "ab", "b", "u.s", "u", "s", "a.b", "ba", "9", "a_b", "s.u.s"])),
+)
+def test_ascii_marking_equals_tokenising_on_any_text(text: str, terms: set[str]) -> None:
+    """Words glued by dots, underscores and digits: a term found inside a longer word, or
+    where a word does not start, is not marked."""
+    expected = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if m.group() in terms]
+    assert word_spans(text, terms) == expected
