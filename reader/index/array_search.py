@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -31,9 +31,10 @@ from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-POSTINGS_CACHED = 512
-"""Posting lists kept between queries: a session's words come back (typing, paging, the
-filters of the window), and a list of 20k documents costs a few milliseconds to read."""
+POSTINGS_CACHED = 2_000_000
+"""Postings kept between queries (about 16 bytes each, more with positions), least recently
+used dropped first: a session's words come back (typing, paging, the window's filters), and
+a list of 20k documents costs 5-15 ms to read."""
 
 BLOCK_POSTINGS = 128
 """Postings per block in Whoosh's files: a phrase reads a common word's positions from just
@@ -87,6 +88,7 @@ class ArraySearcher:
         self._live = self._live_mask()
         self._lengths: dict[str, Scores] = {}
         self._postings: OrderedDict[tuple[str, bytes, bool], _Postings] = OrderedDict()
+        self._cached_postings = 0
         self._date_rank: npt.NDArray[np.int64] | None = None
         self._body_words: list[str] | None = None
 
@@ -134,52 +136,68 @@ class ArraySearcher:
         return [candidates[i] for i in np.flatnonzero(distances[0] <= maxdist)]
 
     # -- evaluation --------------------------------------------------------------------------
-    def _eval(self, q: wq.Query) -> Matches:
+    # `within`: the only documents that can still match (those of the clauses already
+    # evaluated), so a common word is looked up in those documents' blocks instead of being
+    # read whole; None: any document.
+    def _eval(self, q: wq.Query, within: Docs | None = None) -> Matches:
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return _NONE
         kind = type(q)
         if kind in (wq.And, wq.Or) and len(q.subqueries) == 1:
-            return self._eval(q.subqueries[0])  # Whoosh ignores a one-clause group's boost
+            return self._eval(q.subqueries[0], within)  # Whoosh ignores a one-clause boost
         if kind is wq.Term:
-            return self._term(q.fieldname, q.text, q.boost)
+            return self._term(q.fieldname, q.text, q.boost, within)
         if kind is wq.And:
-            return self._boosted(self._and(q.subqueries), q.boost)
+            return self._boosted(self._and(q.subqueries, within), q.boost)
         if kind is wq.Or:
             if q.minmatch or q.scale:
                 raise Unsupported("Or with minmatch/scale")
-            return self._boosted(self._or(q.subqueries), q.boost)
+            return self._boosted(self._or(q.subqueries, within), q.boost)
         if kind is wq.AndNot:
-            return self._boosted(self._minus(self._eval(q.a), self._eval(q.b)), q.boost)
+            positive = self._eval(q.a, within)
+            excluded = self._eval(q.b, positive.docs) if len(positive.docs) else _NONE
+            return self._boosted(self._minus(positive, excluded), q.boost)
         if kind in (wq.Prefix, wq.Wildcard, wq.TermRange, wq.Regex, wq.FuzzyTerm):
-            return self._multiterm(q)
+            return self._multiterm(q, within)
         if kind is wq.Phrase:
-            return self._phrase(q)
+            return self._phrase(q, within)
         raise Unsupported(kind.__name__)
 
-    def _and(self, subs: list[wq.Query]) -> Matches:
+    def _and(self, subs: list[wq.Query], within: Docs | None) -> Matches:
+        """Clauses from the rarest on, each looked up only in the documents left; scores are
+        summed in the query's order, as Whoosh's matchers add them."""
         if not subs:
             return _NONE
         nots = [s for s in subs if isinstance(s, wq.Not)]
         positive = [s for s in subs if not isinstance(s, wq.Not)]
         if not positive:
             raise Unsupported("only negative clauses")
-        result = self._eval(positive[0])
-        for sub in positive[1:]:
-            if not len(result.docs):
+        reader = self._searcher.reader()
+        sizes = [q.estimate_size(reader) for q in positive]
+        found: dict[int, Matches] = {}
+        docs = within
+        for i in sorted(range(len(positive)), key=sizes.__getitem__):
+            part = self._eval(positive[i], docs)
+            if not len(part.docs):
                 return _NONE
-            other = self._eval(sub)
-            common, ia, ib = np.intersect1d(
-                result.docs, other.docs, assume_unique=True, return_indices=True
-            )
-            result = Matches(common, result.scores[ia] + other.scores[ib])
+            found[i] = part
+            docs = part.docs if docs is None else np.intersect1d(docs, part.docs, True)
+            if not len(docs):
+                return _NONE
+        assert docs is not None
+        scores = np.zeros(len(docs), dtype=np.float64)
+        for i in range(len(positive)):
+            part = found[i]
+            scores = scores + part.scores[np.searchsorted(part.docs, docs)]
+        result = Matches(docs, scores)
         for sub in nots:
-            result = self._minus(result, self._eval(sub.query))
+            result = self._minus(result, self._eval(sub.query, result.docs))
             # Whoosh scores a NOT clause inside AND as a match of weight 1 (its boost).
             result = Matches(result.docs, result.scores + sub.boost)
         return result
 
-    def _or(self, subs: list[wq.Query]) -> Matches:
-        parts = [self._eval(s) for s in subs if not isinstance(s, wq.Not)]
+    def _or(self, subs: list[wq.Query], within: Docs | None) -> Matches:
+        parts = [self._eval(s, within) for s in subs if not isinstance(s, wq.Not)]
         if len(parts) != len(subs):
             raise Unsupported("negative clause in Or")
         parts = [p for p in parts if len(p.docs)]
@@ -213,12 +231,14 @@ class ArraySearcher:
             raise Unsupported(f"field type {type(field).__name__}")
         return field
 
-    def _term(self, fieldname: str, text: str | bytes, boost: float) -> Matches:
+    def _term(
+        self, fieldname: str, text: str | bytes, boost: float, within: Docs | None
+    ) -> Matches:
         field = self._field(fieldname)
         if field is None:
             return _NONE
         btext = text if isinstance(text, bytes) else field.to_bytes(text)
-        postings = self._read(fieldname, btext, values=False)
+        postings = self._postings_in(fieldname, btext, within)
         if postings is None:
             return _NONE
         scores = self._score(fieldname, btext, postings)
@@ -236,7 +256,7 @@ class ArraySearcher:
         fl = self._field_lengths(fieldname)[postings.docs]
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
-    def _multiterm(self, q: Any) -> Matches:
+    def _multiterm(self, q: Any, within: Docs | None) -> Matches:
         """Prefix, wildcard, range, regex and fuzzy words: Whoosh ORs the words found (a lone
         word keeps no boost, as in `MultiTerm.matcher`)."""
         field = self._field(q.field())
@@ -246,10 +266,11 @@ class ArraySearcher:
         if not words:
             return _NONE
         if len(words) == 1:
-            return self._term(q.field(), words[0], 1.0)
-        return self._boosted(self._or([wq.Term(q.field(), w) for w in words]), q.boost)
+            return self._term(q.field(), words[0], 1.0, within)
+        terms: list[wq.Query] = [wq.Term(q.field(), w) for w in words]
+        return self._boosted(self._or(terms, within), q.boost)
 
-    def _phrase(self, q: wq.Phrase) -> Matches:
+    def _phrase(self, q: wq.Phrase, within: Docs | None) -> Matches:
         """Words at consecutive positions (Whoosh's `SpanNear2`, slop 1): scored as the sum of
         the words' scores in that field, like the matcher the span wraps."""
         if q.slop != 1:
@@ -260,25 +281,33 @@ class ArraySearcher:
         if not field.format or not field.format.supports("positions"):
             raise Unsupported("phrase on a field without positions")
         words = [field.to_bytes(w) for w in q.words]
-        lists = [self._read(q.fieldname, w, values=False) for w in words]
-        if any(p is None for p in lists):
+        reader = self._searcher.reader()
+        if any((q.fieldname, w) not in reader for w in words):
             return _NONE
-        postings = [p for p in lists if p is not None]
-        common = postings[0].docs
-        for p in postings[1:]:
-            common = np.intersect1d(common, p.docs, assume_unique=True)
+        # Rarest word first: the others are then looked up only in its documents.
+        by_rarity = sorted(
+            range(len(words)), key=lambda i: reader.doc_frequency(q.fieldname, words[i])
+        )
+        lists: dict[int, _Postings] = {}
+        common = within
+        for i in by_rarity:
+            found = self._postings_in(q.fieldname, words[i], common)
+            if found is None or not len(found.docs):
+                return _NONE
+            lists[i] = found
+            common = found.docs if common is None else np.intersect1d(common, found.docs, True)
             if not len(common):
                 return _NONE
+        assert common is not None
+        postings = [lists[i] for i in range(len(words))]
         where = [np.searchsorted(p.docs, common) for p in postings]
         decode = (
             _decode_positions if type(field.format) is Positions else field.format.decode_positions
         )
-        # Word by word, rarest first, each time only for the documents still in the running:
-        # most fail on the first or second word, and a common word's positions are then read
-        # for a few documents, not for all of its postings.
+        # Word by word, rarest first, each time only for the documents still in the running.
         alive = np.arange(len(common))
         starts: dict[int, set[int]] = {}
-        for step, i in enumerate(sorted(range(len(words)), key=lambda i: len(postings[i].docs))):
+        for step, i in enumerate(by_rarity):
             values = self._values_at(q.fieldname, words[i], postings[i], common[alive],
                                      where[i][alive])  # fmt: skip
             survivors = []
@@ -305,33 +334,79 @@ class ArraySearcher:
     ) -> list[bytes]:
         """The posting values (positions) of some documents of a posting list: from the cache,
         from just the blocks holding them when they are few, else from the whole list."""
-        if postings.values is None and len(docs) * BLOCK_POSTINGS >= len(postings.docs):
-            postings = self._read(fieldname, btext, values=True) or postings
+        cached = self._cached(fieldname, btext, values=True)
+        if cached is not None:
+            values = cached.values
+            assert values is not None
+            return [values[k] for k in np.searchsorted(cached.docs, docs).tolist()]
         if postings.values is not None:
             values = postings.values
             return [values[k] for k in at.tolist()]
-        found: list[bytes] = []
+        df = self._searcher.reader().doc_frequency(fieldname, btext)
+        if len(docs) * BLOCK_POSTINGS >= df:
+            full = self._read(fieldname, btext, values=True)
+            assert full is not None and full.values is not None
+            values = full.values
+            return [values[k] for k in np.searchsorted(full.docs, docs).tolist()]
+        return self._lookup(fieldname, btext, docs, values=True).values or []
+
+    def _postings_in(self, fieldname: str, btext: bytes, within: Docs | None) -> _Postings | None:
+        """A word's postings, only those in `within` if given: looked up in the blocks of
+        those documents when they are fewer than the list's blocks, else read whole (kept)."""
+        if (fieldname, btext) not in self._searcher.reader():
+            return None
+        cached = self._cached(fieldname, btext, values=False)
+        if within is None or cached is not None:
+            full = cached or self._read(fieldname, btext, values=False)
+            if full is None or within is None:
+                return full
+            return _restrict(full, within)
+        df = self._searcher.reader().doc_frequency(fieldname, btext)
+        if len(within) * BLOCK_POSTINGS >= df:
+            full = self._read(fieldname, btext, values=False)
+            return None if full is None else _restrict(full, within)
+        return self._lookup(fieldname, btext, within, values=False)
+
+    def _lookup(self, fieldname: str, btext: bytes, docs: Docs, *, values: bool) -> _Postings:
+        """The postings of `docs` (ascending) in a word's list, reading only their blocks."""
+        found_docs: list[int] = []
+        weights: list[float] = []
+        raw: list[bytes] = []
         for reader, offset in self._leaves:
             local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
-            if not len(local):
+            if not len(local) or (fieldname, btext) not in reader:
                 continue
             m = reader.postings(fieldname, btext)
             if isinstance(m, FilterMatcher):
                 m = m.child
-            found.extend(_values_of_docs(m, local.tolist()))
-        return found
+            for doc, weight, value in _postings_of_docs(m, local.tolist(), values):
+                found_docs.append(doc + offset)
+                weights.append(weight)
+                raw.append(value)
+        return _Postings(
+            np.array(found_docs, dtype=np.int64),
+            np.array(weights, dtype=np.float64),
+            raw if values else None,
+        )
 
     # -- reading -----------------------------------------------------------------------------
+    def _cached(self, fieldname: str, btext: bytes, *, values: bool) -> _Postings | None:
+        """A whole posting list read before (with values, which serves both, if asked)."""
+        for key in ((fieldname, btext, True),) if values else (
+            (fieldname, btext, False), (fieldname, btext, True)
+        ):  # fmt: skip
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        return None
+
     def _read(self, fieldname: str, btext: bytes, *, values: bool) -> _Postings | None:
-        key = (fieldname, btext, values)
-        cached = self._postings.get(key)
+        """A word's whole posting list (all segments), kept for later queries."""
+        cached = self._cached(fieldname, btext, values=values)
         if cached is not None:
-            self._postings.move_to_end(key)
             return cached
-        if not values:
-            with_values = self._postings.get((fieldname, btext, True))
-            if with_values is not None:
-                return with_values
+        key = (fieldname, btext, values)
         if (fieldname, btext) not in self._searcher.reader():
             return None
         docs: list[Docs] = []
@@ -351,8 +426,10 @@ class ArraySearcher:
             return None
         found = _Postings(np.concatenate(docs), np.concatenate(weights), raw if values else None)
         self._postings[key] = found
-        if len(self._postings) > POSTINGS_CACHED:
-            self._postings.popitem(last=False)
+        self._cached_postings += len(found.docs)
+        while len(self._postings) > 1 and self._cached_postings > POSTINGS_CACHED:
+            _key, dropped = self._postings.popitem(last=False)
+            self._cached_postings -= len(dropped.docs)
         return found
 
     def _field_lengths(self, fieldname: str) -> Scores:
@@ -402,25 +479,40 @@ def _decode_positions(value: bytes) -> Iterable[int]:
     return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
 
-def _values_of_docs(m: Any, docs: list[int]) -> list[bytes]:
-    """Values of the given documents (ascending, all in the list), reading only the blocks
-    that hold them."""
-    found: list[bytes] = []
-    if not hasattr(m, "_next_block"):  # a short inlined list
-        for doc in docs:
-            m.skip_to(doc)
-            found.append(m.value())
-        return found
+def _postings_of_docs(m: Any, docs: list[int], values: bool) -> Iterator[tuple[int, float, bytes]]:
+    """(doc, weight, value) of those of `docs` (ascending) in a leaf matcher's list,
+    reading only the blocks that could hold them."""
+    if not hasattr(m, "_next_block"):  # a short inlined list: walk it
+        wanted = set(docs)
+        while m.is_active():
+            if m.id() in wanted:
+                yield m.id(), m.weight(), m.value() if values else b""
+            m.next()
+        return
     for doc in docs:
-        while m.block_max_id() < doc:
+        while m.is_active() and m.block_max_id() < doc:
             m._next_block()
+        if not m.is_active():
+            return
         if m._ids is None:
             m._read_ids()
         i = bisect.bisect_left(m._ids, doc)
-        if m._values is None:
-            m._read_values()
-        found.append(m._values[i])
-    return found
+        if i < len(m._ids) and m._ids[i] == doc:
+            if m._weights is None:
+                m._read_weights()
+            if values and m._values is None:
+                m._read_values()
+            yield doc, m._weights[i], m._values[i] if values else b""
+
+
+def _restrict(postings: _Postings, docs: Docs) -> _Postings:
+    keep = np.isin(postings.docs, docs, assume_unique=True)
+    values = postings.values
+    return _Postings(
+        postings.docs[keep],
+        postings.weights[keep],
+        None if values is None else [values[i] for i in np.flatnonzero(keep).tolist()],
+    )
 
 
 def _read_matcher(m: Any, values: bool) -> tuple[Any, Any, list[bytes]]:
