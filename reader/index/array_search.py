@@ -291,7 +291,7 @@ class ArraySearcher:
         lists: dict[int, _Postings] = {}
         common = within
         for i in by_rarity:
-            found = self._postings_in(q.fieldname, words[i], common)
+            found = self._postings_in(q.fieldname, words[i], common, values=common is not None)
             if found is None or not len(found.docs):
                 return _NONE
             lists[i] = found
@@ -350,9 +350,12 @@ class ArraySearcher:
             return [values[k] for k in np.searchsorted(full.docs, docs).tolist()]
         return self._lookup(fieldname, btext, docs, values=True).values or []
 
-    def _postings_in(self, fieldname: str, btext: bytes, within: Docs | None) -> _Postings | None:
+    def _postings_in(
+        self, fieldname: str, btext: bytes, within: Docs | None, *, values: bool = False
+    ) -> _Postings | None:
         """A word's postings, only those in `within` if given: looked up in the blocks of
-        those documents when they are fewer than the list's blocks, else read whole (kept)."""
+        those documents when they are fewer than the list's blocks, else read whole (kept).
+        `values`: with their positions when looked up (a phrase needs them next)."""
         if (fieldname, btext) not in self._searcher.reader():
             return None
         cached = self._cached(fieldname, btext, values=False)
@@ -365,7 +368,7 @@ class ArraySearcher:
         if len(within) * BLOCK_POSTINGS >= df:
             full = self._read(fieldname, btext, values=False)
             return None if full is None else _restrict(full, within)
-        return self._lookup(fieldname, btext, within, values=False)
+        return self._lookup(fieldname, btext, within, values=values)
 
     def _lookup(self, fieldname: str, btext: bytes, docs: Docs, *, values: bool) -> _Postings:
         """The postings of `docs` (ascending) in a word's list, reading only their blocks."""
