@@ -93,13 +93,13 @@ class ArraySearcher:
         self._body_words: list[str] | None = None
 
     # -- results -----------------------------------------------------------------------------
-    def matches(self, query: wq.Query) -> Matches:
-        """Every live document the query matches, with its score.
+    def matches(self, query: wq.Query, within: Docs | None = None) -> Matches:
+        """Every live document the query matches (of `within`, if given), with its score.
 
         Raises:
             Unsupported: a query kind this module leaves to Whoosh.
         """
-        found = self._eval(query)
+        found = self._eval(query, within)
         if self._live is not None and len(found.docs):
             keep = self._live[found.docs]
             found = Matches(found.docs[keep], found.scores[keep])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from whoosh import scoring
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.query import AndNot, FuzzyTerm, Not, NullQuery, Or, Query, Term
@@ -332,11 +333,17 @@ class Searcher:
     def hits_in(self, text: str, doc_id: str) -> tuple[tuple[int, int], ...]:
         """Where the query matches inside one article's body (empty when it does not match)."""
         query = self._query(text)
+        docnum = self._searcher.document_number(id=doc_id)
+        if docnum is None:
+            return ()
         try:
-            results = self._searcher.search(query, filter=Term("id", doc_id), limit=1)
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
-        rows = self._store.bodies([doc_id]) if results else {}
+            matched = len(self._arrays.matches(query, np.array([docnum], dtype=np.int64)).docs)
+        except Unsupported:
+            try:
+                matched = len(self._searcher.search(query, filter=Term("id", doc_id), limit=1))
+            except ValueError as exc:
+                raise QueryError(str(exc)) from None
+        rows = self._store.bodies([doc_id]) if matched else {}
         if doc_id not in rows:
             return ()
         terms = highlight_terms(query, self._searcher.reader())
