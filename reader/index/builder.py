@@ -14,6 +14,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing
 import multiprocessing.context
@@ -22,15 +23,16 @@ import shutil
 import sqlite3
 import time
 import warnings
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
 from whoosh.writing import SegmentWriter
 
@@ -60,11 +62,23 @@ CancelFn = Callable[[], bool]
 
 BATCH_FILES = 2000
 """Files per committed batch: an interrupted run loses at most this much work."""
+READ_CHUNK = 32
+"""Files a reader process takes at a time."""
 WRITER_LIMIT_MB = 256
 """Whoosh's in-memory posting pool per batch: large enough to avoid many small runs."""
 WHOOSH_DIR = "whoosh"
 STORE_FILE = "store.sqlite"
 LOCK_FILE = "indexing.lock"
+
+
+class PostingsCodec(W3Codec):
+    """Whoosh's codec without per-block length statistics: writing them looked up each
+    posting's field length (a tenth of a build); only Whoosh's block skipping reads them
+    (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
+    document's length from its own column, so matches and scores stay the same. The class
+    is named in the index's table of segments: keep its name and module."""
+
+    length_stats = False
 
 
 class AlreadyIndexing(RuntimeError):
@@ -366,11 +380,12 @@ class CorpusIndex:
             total = len(changed)
             file_problems: dict[str, list[Problem]] = defaultdict(list)
             pool = stack.enter_context(_reader_pool(len(changed), all_boilerplate, workers))
+            results = self._read_all(changed, all_boilerplate, pool, cancel)
             for batch in _chunks(changed, BATCH_FILES):
-                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=PostingsCodec())
                 store.begin()
                 try:
-                    for result in self._read_batch(batch, all_boilerplate, pool, cancel):
+                    for result in itertools.islice(results, len(batch)):
                         self._write_file(writer, store, result, known, report)
                         file_problems[result.rel] = result.problems
                         done += 1
@@ -397,14 +412,17 @@ class CorpusIndex:
             report.problems = problems
             report.documents = store.count()
 
-    def _read_batch(
+    def _read_all(
         self,
         rels: list[str],
         boilerplate: dict[str, frozenset[str]],
         pool: ProcessPoolExecutor | None,
         cancel: CancelFn | None,
     ) -> Iterator[_FileResult]:
-        """Results for a batch of files, read and cleaned in the pool's processes if any."""
+        """Results for the files in order, read and cleaned in the pool's processes if any.
+
+        Up to a batch of files is kept in flight, so the readers go on with the next batch
+        while this process commits the last (a third of its time), instead of waiting."""
         if pool is None:
             _init_worker(boilerplate)
             for rel in rels:
@@ -412,9 +430,12 @@ class CorpusIndex:
                     raise Cancelled
                 yield _process_file(str(self.root), rel)
             return
-        chunks = [(str(self.root), chunk) for chunk in _chunks(rels, 32)]
-        for results in pool.map(_process_many, chunks):
-            yield from results
+        chunks = deque((str(self.root), chunk) for chunk in _chunks(rels, READ_CHUNK))
+        pending: deque[Future[list[_FileResult]]] = deque()
+        while chunks or pending:
+            while chunks and len(pending) * READ_CHUNK < BATCH_FILES:
+                pending.append(pool.submit(_process_many, chunks.popleft()))
+            yield from pending.popleft().result()
 
     def _write_file(
         self,
@@ -452,7 +473,7 @@ class CorpusIndex:
     ) -> None:
         if not removed:
             return
-        writer = ix.writer()
+        writer = ix.writer(codec=PostingsCodec())
         try:
             for rel in removed:
                 for doc_id in known[rel].doc_ids:
