@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.formats import Positions
 
-from reader.index.analysis import news_analyzer
+from reader.index.analysis import FoldingTokenizer, news_analyzer, positions_postings
 
 SCHEMA_VERSION = 4
 """Bump when fields, analysis or cleaning change what the index holds."""
@@ -43,7 +44,10 @@ class NewsText(TEXT):
 
 
 def analyse(schema: Schema, field: str, text: str) -> Analysed:
-    return Analysed(tuple(schema[field].index(text)))
+    fieldobj = schema[field]
+    if type(fieldobj.format) is Positions and isinstance(fieldobj.analyzer, FoldingTokenizer):
+        return Analysed(positions_postings(text, fieldobj.format.field_boost))
+    return Analysed(tuple(fieldobj.index(text)))
 
 
 def build_schema() -> Schema:

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.index.analysis import WORD_RE, fold_token, word_spans
+from reader.index.schema import NewsText, analyse, build_schema
 
 WORDS = ["China", "chinа", "U.S", "Putin's", "COVID-19", "the", "x", "Ünal", "  ", "\n\n", "-"]
 
@@ -36,3 +37,13 @@ def test_ascii_marking_equals_tokenising_on_any_text(text: str, terms: set[str])
     where a word does not start, is not marked."""
     expected = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if m.group() in terms]
     assert word_spans(text, terms) == expected
+
+
+@given(st.lists(st.sampled_from([*WORDS, "Chinа.", "a.m.", "don’t", "x x x"]), max_size=40))
+def test_postings_equal_whooshs_positions_format(words: list[str]) -> None:
+    """The fast path writes exactly what Whoosh's own analysis of the field would."""
+    text = " ".join(words)
+    schema = build_schema()
+    for field in ("title", "body"):
+        expected = tuple(NewsText.index(schema[field], text))
+        assert analyse(schema, field, text).postings == expected
