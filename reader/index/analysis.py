@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import string
 from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
@@ -21,6 +22,8 @@ from whoosh.system import pack_uint
 from reader.corpus.normalize import fold
 
 WORD_RE = re.compile(r"\w+(?:\.\w+)*")
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 """Words, keeping dotted abbreviations whole ("U.S", "a.m")."""
 
 
@@ -114,7 +117,23 @@ def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
         if not any(term in low for term in terms):
             return []
         return _ascii_spans(low, _terms_pattern(frozenset(terms)))
-    return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if fold_token(m.group()) in terms]
+    # Mostly ASCII words with a few others (curly quotes, £, a Cyrillic а): the ASCII words
+    # found as above in a copy with only A-Z lowered (same length), the others folded one by one.
+    low = text.translate(_ASCII_LOWER)
+    ascii_terms = frozenset(t for t in terms if t.isascii() and t in low)
+    spans = _ascii_spans(low, _terms_pattern(ascii_terms)) if ascii_terms else []
+    covered = 0
+    for match in _NON_ASCII_WORD_CHAR.finditer(text):
+        if match.start() < covered:
+            continue
+        start = _word_start(text, match.start())
+        word = WORD_RE.match(text, start)
+        if word is None:  # not reached: a word character starts a word
+            continue
+        covered = word.end()
+        if fold_token(word.group()) in terms:
+            spans.append(word.span())
+    return sorted(spans)
 
 
 @functools.lru_cache(maxsize=64)
@@ -142,6 +161,20 @@ def _ascii_spans(low: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
             spans.append((start, end))
             pos = end
     return spans
+
+
+def _word_start(text: str, pos: int) -> int:
+    """Where the word holding `pos` starts, as `WORD_RE` scanning from the left finds it:
+    back over word characters, and over dots between word characters."""
+    while pos > 0:
+        before = text[pos - 1]
+        if _is_word(before) or (
+            before == "." and pos > 1 and _is_word(text[pos - 2]) and _is_word(text[pos])
+        ):
+            pos -= 1
+        else:
+            break
+    return pos
 
 
 def _is_word(char: str) -> bool:

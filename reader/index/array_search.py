@@ -40,6 +40,9 @@ BLOCK_POSTINGS = 128
 """Postings per block in Whoosh's files: a phrase reads a common word's positions from just
 the blocks of its candidates when they are fewer than its blocks, else the whole list (kept)."""
 
+ALL_IDS_AFTER = 2000
+"""Missing ids past which `doc_ids` reads every document's id in one pass."""
+
 Docs = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float64]
 _EMPTY_DOCS: Docs = np.zeros(0, dtype=np.int64)
@@ -91,6 +94,7 @@ class ArraySearcher:
         self._cached_postings = 0
         self._date_rank: npt.NDArray[np.int64] | None = None
         self._body_words: list[str] | None = None
+        self._ids: list[str | None] | None = None
 
     # -- results -----------------------------------------------------------------------------
     def matches(self, query: wq.Query, within: Docs | None = None) -> Matches:
@@ -117,6 +121,24 @@ class ArraySearcher:
     def scores_of(found: Matches, docs: Docs) -> list[float]:
         """The scores of some of the matched documents."""
         return [float(x) for x in found.scores[np.searchsorted(found.docs, docs)]]
+
+    def doc_ids(self, docs: Docs) -> list[str]:
+        """The stored ids of documents, remembered: a list filter asks for thousands at once
+        (17k for `source:reuters`), one stored-fields read each; past a few thousand missing,
+        every id is read in one pass."""
+        if self._ids is None:
+            self._ids = [None] * self._doc_limit
+        ids = self._ids
+        wanted = docs.tolist()
+        missing = [d for d in wanted if ids[d] is None]
+        if len(missing) > ALL_IDS_AFTER:
+            for docnum, fields in self._searcher.reader().iter_docs():
+                ids[docnum] = fields["id"]
+        else:
+            stored = self._searcher.stored_fields
+            for d in missing:
+                ids[d] = stored(d)["id"]
+        return [str(ids[d]) for d in wanted]
 
     def body_words_within(self, text: str, maxdist: int, prefix: int) -> list[str]:
         """Words of the body's lexicon starting with `text[:prefix]` and within `maxdist`

@@ -273,8 +273,7 @@ class Searcher:
             start = (page - 1) * pagelen
             docs = order[start : start + pagelen] if page > 0 else order[:0]
             scores = self._arrays.scores_of(found, docs) if sort != "date" else [0.0] * len(docs)
-            stored = self._searcher.stored_fields
-            shown = [(stored(int(d))["id"], score) for d, score in zip(docs, scores, strict=True)]
+            shown = list(zip(self._arrays.doc_ids(docs), scores, strict=True))
         ids = [doc_id for doc_id, _score_value in shown]
         rows = self._store.bodies(ids)
         terms = highlight_terms(query, self._searcher.reader()) if ids else set()
@@ -313,8 +312,7 @@ class Searcher:
             ranked = None
         if ranked is not None:
             docs = ranked[0][:limit] if limit is not None else ranked[0]
-            stored = self._searcher.stored_fields
-            return tuple(stored(int(doc))["id"] for doc in docs)
+            return tuple(self._arrays.doc_ids(docs))
         try:
             results = self._searcher.search(query, limit=limit)
         except ValueError as exc:

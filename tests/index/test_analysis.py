@@ -47,3 +47,15 @@ def test_postings_equal_whooshs_positions_format(words: list[str]) -> None:
     for field in ("title", "body"):
         expected = tuple(NewsText.index(schema[field], text))
         assert analyse(schema, field, text).postings == expected
+
+
+@given(
+    st.text(alphabet="aBü.Ü _-\nаА9’£", max_size=40),
+    st.sets(st.sampled_from(["a", "ab", "b", "ü", "aü", "а", "aа", "b.a", "9", "üb", "ба"])),
+)
+def test_marking_equals_tokenising_on_mixed_text(text: str, terms: set[str]) -> None:
+    """Words mixing ASCII and other letters (Cyrillic а, ü), dots and curly quotes."""
+    expected = [
+        (m.start(), m.end()) for m in WORD_RE.finditer(text) if fold_token(m.group()) in terms
+    ]
+    assert word_spans(text, terms) == expected
