@@ -83,6 +83,7 @@ def main() -> int:
     # 002 against 004: the merged paragraph, the EU spokeswoman's paragraphs, the trim
     shoot_compare(window, wait_for, settle, SEED_002, SEED_004, "compare-002-004.png", 1)
     shoot_cluster(window, wait_for, settle)
+    shoot_timeline(window, wait_for, settle)
     window.actions_by_id["help.shortcuts"].trigger()
     settle()
     window._shortcuts_dialog.grab().save(str(OUT / "shortcuts.png"))
@@ -126,6 +127,21 @@ def shoot_cluster(window, wait_for, settle) -> None:  # type: ignore[no-untyped-
     view.resize(1500, 900)
     settle()
     path = OUT / "cluster.png"
+    view.grab().save(str(path))
+    print(path.relative_to(REPO))
+    view.close()
+
+
+def shoot_timeline(window, wait_for, settle) -> None:  # type: ignore[no-untyped-def]
+    """Stories › Story timeline from a New York Times piece: the wire versions and both NYT
+    stories of the event."""
+    window.open_article("000_93546f115f4d6ef1.txt")
+    action = window.actions_by_id["related.timeline"]
+    wait_for(action.isEnabled)
+    action.trigger()
+    view = window.timeline_view
+    settle()
+    path = OUT / "timeline.png"
     view.grab().save(str(path))
     print(path.relative_to(REPO))
     view.close()

@@ -85,7 +85,12 @@ class ChangeGutter(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
         bounded = set(view.bounded_rows())
-        for i, row in enumerate(view.diff.rows):
+        rows, tops = view.diff.rows, view.row_tops["a"]
+        scroll = view.pane_a.verticalScrollBar().value() - self._offset()
+        first = max(bisect.bisect_right(tops, scroll) - 1, 0)
+        last = bisect.bisect_right(tops, scroll + self.height())
+        for i in range(first, min(last + 1, len(rows))):  # the rows in sight
+            row = rows[i]
             words = row_labels(row) if row.is_change else []
             if not words:
                 continue

@@ -32,6 +32,7 @@ class OverviewStrip(QWidget):
         self.setFixedWidth(STRIP_WIDTH)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Where the changes are: click to go there")
+        self._changed: tuple[object, list[int]] | None = None
 
     def _scale(self) -> float:
         height = self.view.doc_height("a")
@@ -43,10 +44,11 @@ class OverviewStrip(QWidget):
         if view.diff is None or not view.row_tops:
             return []
         scale, tops, total = self._scale(), view.row_tops["a"], view.doc_height("a")
+        if self._changed is None or self._changed[0] is not view.diff:
+            changed = [i for i, row in enumerate(view.diff.rows) if row.is_change]
+            self._changed = (view.diff, changed)
         out = []
-        for i, row in enumerate(view.diff.rows):
-            if not row.is_change:
-                continue
+        for i in self._changed[1]:
             end = tops[i + 1] if i + 1 < len(tops) else total
             y = 1 + tops[i] * scale
             out.append((i, QRectF(2, y, self.width() - 4, max((end - tops[i]) * scale, MIN_MARK))))

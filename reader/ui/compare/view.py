@@ -105,6 +105,7 @@ class CompareView(QWidget):
         self.a, self.b = a, b
         self.entities = entities  # (added in B, removed from A), or None when not extracted
         self.diff: ArticleDiff | None = None
+        self._bounded: tuple[ArticleDiff, list[int]] | None = None
         self.current_row = -1
         self.row_tops: dict[Side, list[float]] = {}
         self._syncing = False
@@ -250,9 +251,13 @@ class CompareView(QWidget):
         """Rows tinted as a whole because their word changes are too many to mark."""
         if self.diff is None or self.all_words:
             return []
-        return [
-            i for i, row in enumerate(self.diff.rows) if word_changes(row) > WORD_CHANGES_PER_ROW
-        ]
+        if self._bounded is None or self._bounded[0] is not self.diff:
+            rows = self.diff.rows
+            self._bounded = (
+                self.diff,
+                [i for i, row in enumerate(rows) if word_changes(row) > WORD_CHANGES_PER_ROW],
+            )
+        return self._bounded[1]
 
     def show_all_word_changes(self) -> None:
         """Mark every word change, long paragraphs too (the reader asked for it)."""
