@@ -45,6 +45,7 @@ from reader.ui.corpus_session import CorpusSession
 from reader.ui.docks.entities import EntitiesDock
 from reader.ui.docks.problems import ProblemsDock
 from reader.ui.docks.related import RelatedDock
+from reader.ui.jobs import JobRunner
 from reader.ui.models.document_table import DATE, SOURCE, TITLE, VERSIONS, WORDS, DocumentTableModel
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.search_bar import SearchBar
@@ -53,6 +54,14 @@ from reader.ui.settings import UiSettings, window_state
 from reader.ui.shortcuts import BY_ACTION, shortcuts_markdown
 
 APP_NAME = "Corpus Reader"
+
+
+def warm_up_comparing() -> None:
+    """Import what the first compare view needs (rapidfuzz loads numpy: 0.2–0.3 s) on a worker
+    thread once the list is shown, so opening that view does not stall the window (28 ms
+    longest stall in a thread against 210 ms on the GUI thread)."""
+    import numpy  # noqa: F401
+    import rapidfuzz.process  # noqa: F401
 
 
 class MainWindow(QMainWindow):
@@ -147,6 +156,8 @@ class MainWindow(QMainWindow):
         self._version_clusters: dict[str, Cluster] = {}
         """Each article's version cluster, from the last relating run."""
         self.timeline_view: StoryTimelineView | None = None
+        self._warm_jobs = JobRunner(self)
+        self._warmed = False
 
         self.status_label = QLabel(self)
         self.hit_label = QLabel(self)
@@ -276,6 +287,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self._warm_jobs.shutdown()
         if self.session is not None:
             self.session.close()
         super().closeEvent(event)
@@ -392,6 +404,9 @@ class MainWindow(QMainWindow):
         if current is not None:
             self._select_id(current)
         self.listing_shown.emit(self.model.total)
+        if not self._warmed:
+            self._warmed = True
+            self._warm_jobs.start("warm up", lambda _p, _c: warm_up_comparing())
 
     def _on_problems(self, problems: list[Problem]) -> None:
         self.problems_dock.set_problems(problems)
