@@ -30,6 +30,11 @@ MODEL_LABELS = {
     "MONEY": "MONEY",
 }
 NAME_LABELS = ("PERSON", "ORG", "PLACE")
+OTHER = "OTHER"
+"""Names we do not report (nationalities, events, works, laws, products, languages): kept while
+combining so that no gazetteer match or propagated label lands inside them (`U.S.` in `the
+U.S. Open`), dropped at the end."""
+OTHER_LABELS = frozenset({"NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
 NOT_NAMES = frozenset({"GMT", "UTC", "EST", "EDT", "CET", "CEST", "BST", "PST", "PDT"})
 """Time zones: the model takes them for organisations."""
 _LEADING_THE = re.compile(r"^[Tt]he\s+")
@@ -73,7 +78,7 @@ def combine(
     """All mentions of one body, sorted, non-overlapping."""
     mentions: list[Mention] = []
     for start, end, label in model_spans:
-        kind = MODEL_LABELS.get(label)
+        kind = MODEL_LABELS.get(label) or (OTHER if label in OTHER_LABELS else None)
         if kind is None:
             continue
         if kind in NAME_LABELS:
@@ -87,7 +92,9 @@ def combine(
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
     mentions = _vote(mentions)
     mentions = _propagate(text, mentions)
-    return sorted((_with_title(text, m) for m in mentions), key=lambda m: m.start)
+    return sorted(
+        (_with_title(text, m) for m in mentions if m.type != OTHER), key=lambda m: m.start
+    )
 
 
 def gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
@@ -167,11 +174,20 @@ def _relabel(mention: Mention, gazetteer: Gazetteer, person_parts: set[str]) -> 
     """A part of a person's full name named in the article is that person (`Muster` after
     `Thomas Muster`); otherwise a gazetteer entry corrects the model: a strong one always, a
     weak one when the model took a lone word for a person (`Grozny`)."""
-    if mention.type not in NAME_LABELS:
+    if mention.type not in NAME_LABELS and mention.type != OTHER:
+        return mention
+    if mention.type == OTHER:
+        if mention.text in person_parts:
+            return Mention(mention.start, mention.end, mention.text, "PERSON")
+        entry = gazetteer.get(mention.text)
+        if entry is not None:  # the small model calls Calcutta a product
+            return Mention(mention.start, mention.end, mention.text, entry.type)
         return mention
     if mention.text in person_parts:
         return Mention(mention.start, mention.end, mention.text, "PERSON")
     entry = gazetteer.get(mention.text)
+    if entry is None and mention.type != "PERSON" and _looks_personal(mention.text, gazetteer):
+        return Mention(mention.start, mention.end, mention.text, "PERSON")
     if entry is None and mention.text.isupper():  # a dateline: MOSCOW
         entry = gazetteer.get(mention.text.title())
     if entry is None or entry.type == mention.type:
@@ -179,6 +195,31 @@ def _relabel(mention: Mention, gazetteer: Gazetteer, person_parts: set[str]) -> 
     if not entry.strong and not (mention.type == "PERSON" and " " not in mention.text):
         return mention
     return Mention(mention.start, mention.end, mention.text, entry.type)
+
+
+ORG_WORDS = frozenset(
+    """Bank Corp Corporation Inc Ltd Plc PLC Co Company Group Holdings AG SA NV BV GmbH SpA AB
+    Association Party Union Council Committee Ministry Agency Fund Trust Institute University
+    College School Club City United Rovers Athletic Town County Motors Airlines Airways
+    Telecom Industries International Partners Press Times News Post Radio TV Television
+    Democrats Republicans Front Movement League Federation Court Commission Board Office
+    Department Service Services Foundation Society Church Hospital Council Army Navy Force
+    Forces Police""".split()  # noqa: SIM905
+)
+"""Words that make a name an organisation, whatever given name it starts with."""
+
+
+def _looks_personal(text: str, gazetteer: Gazetteer) -> bool:
+    """Two or three capitalised words, the first a given name, none an organisation word:
+    `Philip Cocu`, `Sterling Hitchcock`."""
+    words = text.split()
+    if not 2 <= len(words) <= 3 or words[0] not in gazetteer.first_names:
+        return False
+    if words[0].lower() in TITLES:
+        return False
+    if any(w in ORG_WORDS or gazetteer.get(w) is not None for w in words[1:]):
+        return False
+    return all(_NAME_PART_RE.match(w) for w in words)
 
 
 def _gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
@@ -233,7 +274,7 @@ def _vote(mentions: list[Mention]) -> list[Mention]:
     """A name takes the label most of its mentions carry (ties keep each mention's own)."""
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
-        if m.type in NAME_LABELS:
+        if m.type in NAME_LABELS or m.type == OTHER:
             labels[m.text][m.type] += 1
     winner: dict[str, str] = {}
     for name, counts in labels.items():
@@ -242,7 +283,7 @@ def _vote(mentions: list[Mention]) -> list[Mention]:
             winner[name] = ranked[0][0]
     return [
         Mention(m.start, m.end, m.text, winner[m.text])
-        if m.type in NAME_LABELS and m.text in winner
+        if (m.type in NAME_LABELS or m.type == OTHER) and m.text in winner
         else m
         for m in mentions
     ]

@@ -27,7 +27,17 @@ class GazetteerEntry:
 class Gazetteer:
     """Surface form -> entry, with a token trie for longest-match scanning."""
 
-    def __init__(self, entries: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        entries: dict[str, list[str]],
+        countries: list[str] | None = None,
+        first_names: list[str] | None = None,
+    ) -> None:
+        self.countries = frozenset(countries or ())
+        """Countries (and the home nations): in sport they stand for national teams, which stay
+        places; a city standing for its club is an organisation."""
+        self.first_names = frozenset(first_names or ())
+        """Given names (not places): `Philip Cocu` is a person whatever the model says."""
         self.entries: dict[str, GazetteerEntry] = {
             surface: GazetteerEntry(kind, canonical, strength == "strong")
             for surface, (kind, canonical, strength) in entries.items()
@@ -82,4 +92,4 @@ def load_gazetteer() -> Gazetteer:
     data = json.loads(
         resources.files("reader.entities").joinpath("gazetteer.json").read_text("utf-8")
     )
-    return Gazetteer(data["entries"])
+    return Gazetteer(data["entries"], data.get("countries"), data.get("first_names"))
