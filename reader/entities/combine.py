@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from reader.entities.gazetteer import TOKEN_RE, Gazetteer
 from reader.entities.model import Mention
 from reader.entities.names import TITLES, strip_possessive
+from reader.entities.sport import looks_like_person, team_key, team_names
 
 MODEL_LABELS = {
     "PERSON": "PERSON",
@@ -91,6 +92,8 @@ def combine(
     mentions = [_relabel(m, gazetteer, person_parts) for m in mentions]
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
     mentions = _vote(mentions)
+    venues = {text[s:e] for s, e, label in model_spans if label in ("FAC", "LOC")}
+    mentions = _teams(text, mentions, gazetteer, venues)
     mentions = _propagate(text, mentions)
     return sorted(
         (_with_title(text, m) for m in mentions if m.type != OTHER), key=lambda m: m.start
@@ -287,6 +290,59 @@ def _vote(mentions: list[Mention]) -> list[Mention]:
         else m
         for m in mentions
     ]
+
+
+_VENUE_RE = re.compile(r"(?:^|\s)(?:in|at)\s+$", re.IGNORECASE)
+
+
+def _teams(
+    text: str, mentions: list[Mention], gazetteer: Gazetteer, venues: set[str]
+) -> list[Mention]:
+    """In a sports report, the names standing for teams are organisations wherever they occur,
+    bar `in`/`at` before them (the city as a venue); unlabelled ones are added. `venues`: what
+    the model called a facility or a location (a ground, a sea), never a club."""
+    people: set[str] = set()
+    for m in mentions:
+        words = m.text.split()
+        if m.type == "PERSON" and len(words) > 1 and looks_like_person(words, gazetteer):
+            people.add(m.text)
+            people.update(words)
+    sport, teams = team_names(text, gazetteer, people)
+    if not sport:
+        return mentions
+    out: list[Mention] = []
+    for m in mentions:
+        if (
+            m.type in NAME_LABELS
+            and m.type != "ORG"
+            and not _VENUE_RE.search(text[max(0, m.start - 4) : m.start])
+        ) and (team_key(m.text) in teams or _club_like(m, gazetteer, people, venues)):
+            m = Mention(m.start, m.end, m.text, "ORG")
+        out.append(m)
+    extra: list[Mention] = []
+    for key in sorted(teams, key=len, reverse=True):
+        pattern = re.compile(r"(?<![\w.'’-])" + re.escape(key) + r"(?![\w-])", re.IGNORECASE)
+        for match in pattern.finditer(text):
+            if match.group()[:1].isupper() and not _VENUE_RE.search(
+                text[max(0, match.start() - 4) : match.start()]
+            ):
+                extra.append(Mention(match.start(), match.end(), match.group(), "ORG"))
+    return _fill(text, out, extra, widen=True)
+
+
+def _club_like(m: Mention, gazetteer: Gazetteer, people: set[str], venues: set[str]) -> bool:
+    """In a sports report, a town that is not a country names its club."""
+    if m.type == "PLACE" and CLUB_PLACES:
+        if m.text in venues:
+            return False
+        return m.text not in gazetteer.countries and m.text.title() not in gazetteer.countries
+    if m.type == "PERSON" and CLUB_PERSONS:
+        return " " not in m.text and m.text not in people
+    return False
+
+
+CLUB_PLACES = True
+CLUB_PERSONS = False
 
 
 def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
