@@ -88,13 +88,15 @@ def combine(
                 continue
         mentions.append(Mention(start, end, text[start:end], kind))
     mentions = _join_adjacent(text, mentions)
+    mentions = [_by_form(m, gazetteer) for m in mentions]
     person_parts = _person_parts(mentions)
-    mentions = [_relabel(m, gazetteer, person_parts) for m in mentions]
+    heads = _company_heads(mentions, gazetteer)
+    mentions = [_relabel(m, gazetteer, person_parts, heads) for m in mentions]
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
     mentions = _vote(mentions)
     venues = {text[s:e] for s, e, label in model_spans if label in ("FAC", "LOC")}
     mentions = _teams(text, mentions, gazetteer, venues)
-    mentions = _propagate(text, mentions)
+    mentions = _propagate(text, mentions, heads)
     return sorted(
         (_with_title(text, m) for m in mentions if m.type != OTHER), key=lambda m: m.start
     )
@@ -173,12 +175,59 @@ def _person_parts(mentions: list[Mention]) -> set[str]:
     return parts
 
 
-def _relabel(mention: Mention, gazetteer: Gazetteer, person_parts: set[str]) -> Mention:
+CORPORATE = frozenset(
+    """Corp Corp. Corporation Inc Inc. Incorporated Ltd Ltd. Limited Plc PLC plc Co Co. SA S.A.
+    AG NV N.V. BV B.V. GmbH SpA S.p.A. AB ASA Oyj Bhd Berhad Pty KK Group Holdings Holding
+    Laboratories Industries Enterprises Bancorp""".split()  # noqa: SIM905
+)
+"""Last words that make a name a company whatever the model thought (`Cofinec S.A.`)."""
+
+
+def _by_form(mention: Mention, gazetteer: Gazetteer) -> Mention:
+    """Labels the name's own form settles: a company designator at its end, or a given name
+    at its start (`Lennart Meri`, which the small model calls an organisation)."""
+    if mention.type not in NAME_LABELS or gazetteer.get(mention.text) is not None:
+        return mention
+    words = mention.text.split()
+    if len(words) > 1 and words[-1] in CORPORATE:
+        return Mention(mention.start, mention.end, mention.text, "ORG")
+    if mention.type != "PERSON" and _looks_personal(mention.text, gazetteer):
+        return Mention(mention.start, mention.end, mention.text, "PERSON")
+    return mention
+
+
+def _company_heads(mentions: list[Mention], gazetteer: Gazetteer) -> set[str]:
+    """Short forms of the companies named in full: `Barrick` and `Barrick Gold` after
+    `Barrick Gold Corp` are the company wherever they stand alone."""
+    heads: set[str] = set()
+    for m in mentions:
+        words = m.text.split()
+        if m.type != "ORG" or len(words) < 2 or words[-1] not in CORPORATE:
+            continue
+        core = words[:-1]
+        for n in range(1, len(core) + 1):
+            head = " ".join(core[:n])
+            if (
+                _NAME_PART_RE.match(core[n - 1])
+                and core[0] not in gazetteer.first_names
+                and gazetteer.get(head) is None
+                and core[n - 1].lower() not in _FUNCTION_WORDS
+            ):
+                heads.add(head)
+    return heads
+
+
+def _relabel(
+    mention: Mention, gazetteer: Gazetteer, person_parts: set[str], heads: set[str]
+) -> Mention:
     """A part of a person's full name named in the article is that person (`Muster` after
-    `Thomas Muster`); otherwise a gazetteer entry corrects the model: a strong one always, a
-    weak one when the model took a lone word for a person (`Grozny`)."""
+    `Thomas Muster`), a company's short form is that company; otherwise a gazetteer entry
+    corrects the model: a strong one always, a weak one when the model took a lone word for a
+    person (`Grozny`)."""
     if mention.type not in NAME_LABELS and mention.type != OTHER:
         return mention
+    if mention.text in heads:
+        return Mention(mention.start, mention.end, mention.text, "ORG")
     if mention.type == OTHER:
         if mention.text in person_parts:
             return Mention(mention.start, mention.end, mention.text, "PERSON")
@@ -189,8 +238,6 @@ def _relabel(mention: Mention, gazetteer: Gazetteer, person_parts: set[str]) -> 
     if mention.text in person_parts:
         return Mention(mention.start, mention.end, mention.text, "PERSON")
     entry = gazetteer.get(mention.text)
-    if entry is None and mention.type != "PERSON" and _looks_personal(mention.text, gazetteer):
-        return Mention(mention.start, mention.end, mention.text, "PERSON")
     if entry is None and mention.text.isupper():  # a dateline: MOSCOW
         entry = gazetteer.get(mention.text.title())
     if entry is None or entry.type == mention.type:
@@ -345,7 +392,7 @@ CLUB_PLACES = True
 CLUB_PERSONS = False
 
 
-def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
+def _propagate(text: str, mentions: list[Mention], heads: set[str]) -> list[Mention]:
     """Label the unlabelled repetitions of names found elsewhere in the same article, and the
     parts of full personal names standing alone."""
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -356,6 +403,8 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     for part in _person_parts(mentions):
         if part.lower() not in _FUNCTION_WORDS and part.lower() not in TITLES:
             targets.setdefault(part, "PERSON")
+    for head in heads:
+        targets[head] = "ORG"
     if not targets:
         return mentions
     extra: list[Mention] = []
