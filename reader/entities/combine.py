@@ -183,12 +183,23 @@ CORPORATE = frozenset(
 """Last words that make a name a company whatever the model thought (`Cofinec S.A.`)."""
 
 
+EVENTS = frozenset(
+    """Cup Open Championship Championships Games Olympics Series Tour Rally Prix Trophy Classic
+    Masters Marathon Grand Slam War Award Prize Festival""".split()  # noqa: SIM905
+)
+"""Last words of events, which are not organisations or places (`Davis Cup`, `U.S. Open`)."""
+
+
 def _by_form(mention: Mention, gazetteer: Gazetteer) -> Mention:
     """Labels the name's own form settles: a company designator at its end, or a given name
     at its start (`Lennart Meri`, which the small model calls an organisation)."""
     if mention.type not in NAME_LABELS or gazetteer.get(mention.text) is not None:
         return mention
     words = mention.text.split()
+    if words[0] in gazetteer.demonyms and (len(words) == 1 or mention.type != "ORG"):
+        return Mention(mention.start, mention.end, mention.text, OTHER)  # Rwandan Hutu
+    if len(words) > 1 and words[-1] in EVENTS:
+        return Mention(mention.start, mention.end, mention.text, OTHER)  # the Davis Cup
     if len(words) > 1 and words[-1] in CORPORATE:
         return Mention(mention.start, mention.end, mention.text, "ORG")
     if mention.type != "PERSON" and _looks_personal(mention.text, gazetteer):

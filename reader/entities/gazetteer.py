@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -49,6 +49,26 @@ class Gazetteer:
                 self._by_first.setdefault(tokens[0], []).append((tokens, surface))
         for options in self._by_first.values():
             options.sort(key=lambda item: -len(item[0]))
+
+    @cached_property
+    def demonyms(self) -> frozenset[str]:
+        """Words for the people of a country, derived from its name by the usual English
+        endings (`Rwandan`, `Nepali`, `Slovak`, `Sri Lankans`): nationalities are not names of
+        people, places or organisations. Forms no one writes are harmless: only exact words
+        are looked up."""
+        forms: set[str] = set()
+        for country in self.countries:
+            if not country[:1].isupper() or "." in country:
+                continue
+            stems = {country, country[:-1]}
+            if country.endswith("ia"):
+                stems.add(country[:-2])
+            for stem in stems:
+                for ending in ("n", "an", "ian", "i", "ese", "ish", ""):
+                    form = stem + ending
+                    if form != country and len(form) > 3:
+                        forms.update((form, form + "s"))
+        return frozenset(forms - set(self.entries))
 
     def get(self, text: str) -> GazetteerEntry | None:
         return self.entries.get(text) or self.entries.get(text.replace("’", "'"))
