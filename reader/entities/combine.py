@@ -122,6 +122,16 @@ def _repair(text: str, start: int, end: int, kind: str, gazetteer: Gazetteer) ->
     end = start + len(strip_possessive(text[start:end]).rstrip())
     while end > start and text[end - 1] in ".,;:" and not _is_abbreviation(text[start:end]):
         end -= 1
+    while (last := _LAST_WORD_RE.search(text, start, end)) and last.start() > start:
+        if not (last.group(1)[:1].islower() or not any(c.isalpha() for c in last.group(1))):
+            break
+        end = last.start()  # `Interfax news agency`, `Marcelo Rios of`, `Croatia 2-6 6`
+    if kind == "PERSON":
+        while (first := _FIRST_WORD_RE.match(text, start, end)) and first.end() < end:
+            word = first.group(1)
+            if word.lower().rstrip(".") not in TITLES and word not in gazetteer.demonyms:
+                break
+            start = first.end()  # `King Birendra`, `Belgian Bruno Thiry`
     if kind == "PERSON" and _INITIAL_START_RE.match(text, start):
         before = _PREV_WORD_RE.search(text[max(0, start - 40) : start])
         if before and before.group(1).lower() not in TITLES | _FUNCTION_WORDS:
@@ -130,6 +140,8 @@ def _repair(text: str, start: int, end: int, kind: str, gazetteer: Gazetteer) ->
 
 
 _INITIAL_START_RE = re.compile(r"[A-Z]\. [A-Z]")
+_LAST_WORD_RE = re.compile(r"\s+(\S+)$")
+_FIRST_WORD_RE = re.compile(r"(\S+)\s+")
 
 
 def _plausible_name(span: str, kind: str, gazetteer: Gazetteer) -> bool:
