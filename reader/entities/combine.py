@@ -265,7 +265,7 @@ def _relabel(
         entry = gazetteer.get(mention.text.title())
     if entry is None or entry.type == mention.type:
         return mention
-    if not entry.strong and not (mention.type == "PERSON" and " " not in mention.text):
+    if not entry.strong and " " in mention.text:
         return mention
     return Mention(mention.start, mention.end, mention.text, entry.type)
 

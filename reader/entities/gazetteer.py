@@ -112,4 +112,10 @@ def load_gazetteer() -> Gazetteer:
     data = json.loads(
         resources.files("reader.entities").joinpath("gazetteer.json").read_text("utf-8")
     )
-    return Gazetteer(data["entries"], data.get("countries"), data.get("first_names"))
+    entries: dict[str, list[str]] = {}
+    for group, items in data["entries"].items():
+        kind, strength = group.split()
+        for item in items:
+            surface, _, canonical = item.partition("=")
+            entries[surface] = [kind, canonical or surface, strength]
+    return Gazetteer(entries, data.get("countries"), data.get("first_names"))
