@@ -90,7 +90,7 @@ def combine(
     mentions = _join_adjacent(text, mentions)
     mentions = [_by_form(m, gazetteer) for m in mentions]
     person_parts = _person_parts(mentions)
-    heads = _company_heads(mentions, gazetteer)
+    heads = _company_heads(mentions, gazetteer) | _defined_acronyms(text, mentions)
     mentions = [_relabel(m, gazetteer, person_parts, heads) for m in mentions]
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
     mentions = _vote(mentions)
@@ -238,6 +238,18 @@ def _company_heads(mentions: list[Mention], gazetteer: Gazetteer) -> set[str]:
             ):
                 heads.add(head)
     return heads
+
+
+_ACRONYM_AFTER_RE = re.compile(r"\s*\(\s*([A-Z][A-Z&-]{1,7})\s*\)")
+
+
+def _defined_acronyms(text: str, mentions: list[Mention]) -> set[str]:
+    """`Kurdistan Democratic Party ( KDP )`: the acronym is the organisation too."""
+    found: set[str] = set()
+    for m in mentions:
+        if m.type == "ORG" and (match := _ACRONYM_AFTER_RE.match(text, m.end)):
+            found.add(match.group(1))
+    return found
 
 
 def _relabel(
