@@ -392,6 +392,7 @@ def _teams(
     sport, teams = team_names(text, gazetteer, people)
     if not sport:
         return mentions
+    people.update(_person_parts(mentions))
     out: list[Mention] = []
     for m in mentions:
         if (
@@ -413,18 +414,16 @@ def _teams(
 
 
 def _club_like(m: Mention, gazetteer: Gazetteer, people: set[str], venues: set[str]) -> bool:
-    """In a sports report, a town that is not a country names its club."""
-    if m.type == "PLACE" and CLUB_PLACES:
+    """In a sports report, a town that is not a country names its club, and so does a lone
+    word the model took for a person that no full name in the article explains."""
+    if m.type == "PLACE":
         if m.text in venues:
             return False
         return m.text not in gazetteer.countries and m.text.title() not in gazetteer.countries
-    if m.type == "PERSON" and CLUB_PERSONS:
-        return " " not in m.text and m.text not in people
+    if m.type == "PERSON" and " " not in m.text:
+        # a lone word the article never gives a first name: `Fiorentina`
+        return m.text not in people and m.text not in gazetteer.first_names
     return False
-
-
-CLUB_PLACES = True
-CLUB_PERSONS = False
 
 
 def _propagate(text: str, mentions: list[Mention], heads: set[str]) -> list[Mention]:
