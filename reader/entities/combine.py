@@ -116,9 +116,10 @@ def _repair(text: str, start: int, end: int, kind: str, gazetteer: Gazetteer) ->
     match = _LEADING_THE.match(span)
     if match and gazetteer.get(span) is None:
         start += match.end()
-    comma = text.find(", ", start, end)
-    if comma > start:
-        end = comma
+    for separator in (", ", " - "):  # `Xinhua, Putin`, `RTRS - Toyota`: two names
+        cut = text.find(separator, start, end)
+        if cut > start:
+            end = cut
     end = start + len(strip_possessive(text[start:end]).rstrip())
     while end > start and text[end - 1] in ".,;:" and not _is_abbreviation(text[start:end]):
         end -= 1
@@ -161,8 +162,8 @@ def _plausible_name(span: str, kind: str, gazetteer: Gazetteer) -> bool:
 
 
 def _is_abbreviation(span: str) -> bool:
-    """`U.S.` keeps its final period; `Moscow.` does not."""
-    return bool(re.search(r"(?:^|[.\s])\w\.$", span))
+    """`U.S.` and `Microsoft Corp.` keep their final period; `Moscow.` does not."""
+    return bool(re.search(r"(?:^|[.\s])\w\.$", span)) or span.rsplit(None, 1)[-1] in CORPORATE
 
 
 def _join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
