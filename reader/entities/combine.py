@@ -93,6 +93,7 @@ def combine(
     heads = _company_heads(mentions, gazetteer) | _defined_acronyms(text, mentions)
     mentions = [_relabel(m, gazetteer, person_parts, heads) for m in mentions]
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
+    mentions = _fill(text, mentions, _given_name_mentions(text, gazetteer))
     mentions = _vote(mentions)
     venues = {text[s:e] for s, e, label in model_spans if label in ("FAC", "LOC")}
     mentions = _teams(text, mentions, gazetteer, venues)
@@ -306,6 +307,24 @@ def _looks_personal(text: str, gazetteer: Gazetteer) -> bool:
     if any(w in ORG_WORDS or gazetteer.get(w) is not None for w in words[1:]):
         return False
     return all(_NAME_PART_RE.match(w) for w in words)
+
+
+_GIVEN_NAME_RE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
+
+
+def _given_name_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Persons the model missed: a given name and a capitalised word, standing alone
+    (`Ruben Kruger` in a list of try scorers)."""
+    found = []
+    for match in _GIVEN_NAME_RE.finditer(text):
+        if not _looks_personal(match.group(), gazetteer) or match.group(2) in EVENTS:
+            continue
+        if match.group(2) in gazetteer.demonyms:
+            continue
+        if _inside_capitalised_run(text, match.start(), match.end()):
+            continue
+        found.append(Mention(match.start(), match.end(), match.group(), "PERSON"))
+    return found
 
 
 def _gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
