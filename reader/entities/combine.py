@@ -36,8 +36,10 @@ OTHER = "OTHER"
 combining so that no gazetteer match or propagated label lands inside them (`U.S.` in `the
 U.S. Open`), dropped at the end."""
 OTHER_LABELS = frozenset({"NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
-NOT_NAMES = frozenset({"GMT", "UTC", "EST", "EDT", "CET", "CEST", "BST", "PST", "PDT"})
-"""Time zones: the model takes them for organisations."""
+NOT_NAMES = frozenset(
+    "GMT UTC EST EDT CET CEST BST PST PDT Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()  # noqa: SIM905
+)
+"""Time zones and months written short: the model takes them for organisations."""
 _LEADING_THE = re.compile(r"^[Tt]he\s+")
 _NAME_PART_RE = re.compile(r"^[A-Z][\w'’-]+$")
 _FUNCTION_WORDS = frozenset(
