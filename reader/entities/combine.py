@@ -132,9 +132,10 @@ def _repair(text: str, start: int, end: int, kind: str, gazetteer: Gazetteer) ->
         end = last.start()  # `Interfax news agency`, `Marcelo Rios of`, `Croatia 2-6 6`
     if kind == "PERSON":
         while (first := _FIRST_WORD_RE.match(text, start, end)) and first.end() < end:
-            word = first.group(1)
-            if word.lower().rstrip(".") not in TITLES and word not in gazetteer.demonyms:
-                break
+            word, rest = first.group(1), text[first.end() : end]
+            title = word.lower().rstrip(".") in TITLES
+            if not title and not (word in gazetteer.demonyms and " " in rest.strip()):
+                break  # `Rwandan Hutu` stays whole: a nationality, not a person
             start = first.end()  # `King Birendra`, `Belgian Bruno Thiry`
     if kind == "PERSON" and _INITIAL_START_RE.match(text, start):
         before = _PREV_WORD_RE.search(text[max(0, start - 40) : start])
