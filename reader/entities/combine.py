@@ -426,13 +426,14 @@ def _teams(
             m = Mention(m.start, m.end, m.text, "ORG")
         out.append(m)
     extra: list[Mention] = []
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lower case is longer: search case-sensitively
+        lower = text
     for key in sorted(teams, key=len, reverse=True):
-        pattern = re.compile(r"(?<![\w.'’-])" + re.escape(key) + r"(?![\w-])", re.IGNORECASE)
-        for match in pattern.finditer(text):
-            if match.group()[:1].isupper() and not _VENUE_RE.search(
-                text[max(0, match.start() - 4) : match.start()]
-            ):
-                extra.append(Mention(match.start(), match.end(), match.group(), "ORG"))
+        for start in _occurrences(text, key, lower):
+            end = start + len(key)
+            if text[start].isupper() and not _VENUE_RE.search(text[max(0, start - 4) : start]):
+                extra.append(Mention(start, end, text[start:end], "ORG"))
     return _fill(text, out, extra, widen=True)
 
 
@@ -466,10 +467,30 @@ def _propagate(text: str, mentions: list[Mention], heads: set[str]) -> list[Ment
         return mentions
     extra: list[Mention] = []
     for name in sorted(targets, key=len, reverse=True):
-        pattern = re.compile(r"(?<![\w.'’-])" + re.escape(name) + r"(?![\w-]|\.\w)")
-        for match in pattern.finditer(text):
-            extra.append(Mention(match.start(), match.end(), name, targets[name]))
+        for start in _occurrences(text, name):
+            extra.append(Mention(start, start + len(name), name, targets[name]))
     return _fill(text, mentions, extra, widen=True)
+
+
+def _occurrences(text: str, name: str, haystack: str | None = None) -> list[int]:
+    """Where `name` stands as whole words in `text` (`haystack`: `text` case-folded the same
+    length, for a case-blind search). A plain scan: a regex per name costs more to compile
+    than to run."""
+    found: list[int] = []
+    haystack = text if haystack is None else haystack
+    start = haystack.find(name)
+    while start >= 0:
+        end = start + len(name)
+        before = text[start - 1] if start else " "
+        after = text[end : end + 2]
+        if not (before.isalnum() or before in "_.'’-") and not (
+            after[:1].isalnum()
+            or after[:1] in "_-"
+            or (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
+        ):
+            found.append(start)
+        start = haystack.find(name, start + 1)
+    return found
 
 
 _TITLE_WORD_RE = re.compile(r"([A-Za-z]+\.?)[ \t]+$")
