@@ -90,7 +90,8 @@ def combine(
                 continue
         mentions.append(Mention(start, end, text[start:end], kind))
     mentions = _join_adjacent(text, mentions)
-    mentions = [_by_form(m, gazetteer) for m in mentions]
+    mentions = [part for m in mentions for part in _split(m, gazetteer)]
+    mentions = [_event_named_after(text, _by_form(m, gazetteer)) for m in mentions]
     person_parts = _person_parts(mentions)
     heads = _company_heads(mentions, gazetteer) | _defined_acronyms(text, mentions)
     mentions = [_relabel(m, gazetteer, person_parts, heads) for m in mentions]
@@ -207,6 +208,32 @@ EVENTS = frozenset(
 """Last words of events, which are not organisations or places (`Davis Cup`, `U.S. Open`)."""
 
 
+def _split(mention: Mention, gazetteer: Gazetteer) -> list[Mention]:
+    """One span, two names: `An Marchal and Eefje Lambrecks` (two people), `Aleksandra Olsza of
+    Poland` (a person and her country)."""
+    if mention.type not in NAME_LABELS:
+        return [mention]
+    for joint in (" and ", " of "):
+        cut = mention.text.find(joint)
+        if cut <= 0:
+            continue
+        left, right = mention.text[:cut], mention.text[cut + len(joint) :]
+        if not _looks_personal(left, gazetteer):
+            continue
+        right_start = mention.start + cut + len(joint)
+        if joint == " and " and _looks_personal(right, gazetteer):
+            kind = "PERSON"
+        elif joint == " of " and (entry := gazetteer.get(right)) is not None:
+            kind = entry.type
+        else:
+            continue
+        return [
+            Mention(mention.start, mention.start + cut, left, "PERSON"),
+            Mention(right_start, mention.end, right, kind),
+        ]
+    return [mention]
+
+
 def _by_form(mention: Mention, gazetteer: Gazetteer) -> Mention:
     """Labels the name's own form settles: a company designator at its end, or a given name
     at its start (`Lennart Meri`, which the small model calls an organisation)."""
@@ -222,6 +249,19 @@ def _by_form(mention: Mention, gazetteer: Gazetteer) -> Mention:
     if mention.type != "PERSON" and _looks_personal(mention.text, gazetteer):
         return Mention(mention.start, mention.end, mention.text, "PERSON")
     return mention
+
+
+_EVENT_WORD_RE = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _event_named_after(text: str, mention: Mention) -> Mention:
+    """`U.S. Open`, `Sahara Cup`: a name followed by an event word is part of the event."""
+    if mention.type not in NAME_LABELS:
+        return mention
+    after = _EVENT_WORD_RE.match(text, mention.end)
+    if after is None or after.group(1) not in EVENTS:
+        return mention
+    return Mention(mention.start, after.end(), text[mention.start : after.end()], OTHER)
 
 
 def _company_heads(mentions: list[Mention], gazetteer: Gazetteer) -> set[str]:
