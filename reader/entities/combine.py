@@ -315,7 +315,7 @@ def _relabel(
         if entry is not None:  # the small model calls Calcutta a product
             return Mention(mention.start, mention.end, mention.text, entry.type)
         return mention
-    if mention.text in person_parts:
+    if mention.text in person_parts and mention.text not in gazetteer.countries:
         return Mention(mention.start, mention.end, mention.text, "PERSON")
     entry = gazetteer.get(mention.text)
     if entry is None and mention.text.isupper():  # a dateline: MOSCOW
