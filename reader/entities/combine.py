@@ -455,7 +455,12 @@ def _teams(
     sport, teams = team_names(text, gazetteer, people)
     if not sport:
         return mentions
-    people.update(_person_parts(mentions))
+    for m in mentions:  # parts of full names, unless a town makes it a club (`Atletico Madrid`)
+        words = m.text.split()
+        if m.type == "PERSON" and len(words) > 1 and not any(
+            (entry := gazetteer.get(w)) is not None and entry.type == "PLACE" for w in words
+        ):
+            people.update(w for w in words if _NAME_PART_RE.match(w))
     out: list[Mention] = []
     for m in mentions:
         if (
