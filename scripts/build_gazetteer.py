@@ -278,9 +278,32 @@ ORGS = [
     ("FIFA", []),
     ("UEFA", []),
 ]
-SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "IN", "CN", "DE")
+SUBDIVISION_COUNTRIES = (
+    "US",
+    "CA",
+    "AU",
+    "IN",
+    "CN",
+    "DE",
+    "GB",
+    "FR",
+    "IT",
+    "ES",
+    "BR",
+    "MX",
+    "ZA",
+    "NL",
+    "BE",
+    "RU",
+    "JP",
+    "AR",
+    "PK",
+    "NG",
+    "IE",
+    "NZ",
+)
 _SUBDIVISION_SUFFIX = re.compile(
-    r"\s+(Sheng|Shi|Zizhiqu|Uygur|Zhuangzu|Huizu|SAR)\b.*$|^Nei Mongol.*$"
+    r"\s+(Sheng|Shi|Zizhiqu|Uygur|Zhuangzu|Huizu|SAR)\b.*$|^Nei Mongol.*$|\s*\[.*$"
 )
 
 
@@ -316,7 +339,7 @@ def places() -> dict[str, tuple[str, str]]:
     for country in SUBDIVISION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=country) or []:
             name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
-            if name and name.isascii():
+            if name and name.isascii() and "," not in name:
                 add(name, name, "strong")
     cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
     for city in cities:

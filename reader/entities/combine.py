@@ -457,8 +457,12 @@ def _teams(
         return mentions
     for m in mentions:  # parts of full names, unless a town makes it a club (`Atletico Madrid`)
         words = m.text.split()
-        if m.type == "PERSON" and len(words) > 1 and not any(
-            (entry := gazetteer.get(w)) is not None and entry.type == "PLACE" for w in words
+        if (
+            m.type == "PERSON"
+            and len(words) > 1
+            and not any(
+                (entry := gazetteer.get(w)) is not None and entry.type == "PLACE" for w in words
+            )
         ):
             people.update(w for w in words if _NAME_PART_RE.match(w))
     out: list[Mention] = []
