@@ -90,6 +90,7 @@ def combine(
                 continue
         mentions.append(Mention(start, end, text[start:end], kind))
     mentions = _join_adjacent(text, mentions)
+    mentions = _without_common_words(text, mentions, gazetteer)
     mentions = [part for m in mentions for part in _split(m, gazetteer)]
     mentions = [_event_named_after(text, _by_form(m, gazetteer)) for m in mentions]
     person_parts = _person_parts(mentions)
@@ -206,6 +207,26 @@ EVENTS = frozenset(
     Masters Marathon Grand Slam War Award Prize Festival""".split()  # noqa: SIM905
 )
 """Last words of events, which are not organisations or places (`Davis Cup`, `U.S. Open`)."""
+
+
+def _without_common_words(
+    text: str, mentions: list[Mention], gazetteer: Gazetteer
+) -> list[Mention]:
+    """A lone capitalised word the article also writes in lower case is a word, not a name
+    (`Rice` at the start of a sentence about rice)."""
+    words = set(_LOWER_WORD_RE.findall(text))
+    return [
+        m
+        for m in mentions
+        if m.type not in NAME_LABELS
+        or " " in m.text
+        or not m.text[1:].islower()
+        or m.text.lower() not in words
+        or gazetteer.get(m.text) is not None
+    ]
+
+
+_LOWER_WORD_RE = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 
 
 def _split(mention: Mention, gazetteer: Gazetteer) -> list[Mention]:
