@@ -101,6 +101,7 @@ def combine(
     mentions = _vote(mentions)
     venues = {text[s:e] for s, e, label in model_spans if label in ("FAC", "LOC")}
     mentions = _teams(text, mentions, gazetteer, venues)
+    mentions = _companies(text, mentions, gazetteer)
     mentions = _propagate(text, mentions, heads)
     return sorted(
         (_with_title(text, m) for m in mentions if m.type != OTHER), key=lambda m: m.start
@@ -518,6 +519,40 @@ def _club_like(m: Mention, gazetteer: Gazetteer, people: set[str], venues: set[s
         # a lone word the article never gives a first name: `Fiorentina`
         return m.text not in people and m.text not in gazetteer.first_names
     return False
+
+
+BUSINESS_WORDS = frozenset(
+    """shares share stock stocks profit profits revenue revenues earnings dividend dividends
+    company companies firm analysts quarter sales investors bank bankruptcy merger acquisition
+    subsidiary shareholders stake bid securities brokerage""".split()  # noqa: SIM905
+)
+MIN_BUSINESS_WORDS = 3
+
+
+def _companies(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """In a business story, a lone word taken for a person that no full name, title or given
+    name explains is a company (`Zenith said its shares ...`)."""
+    vocabulary = {w.lower() for w in _WORD_RE.findall(text)}
+    if len(vocabulary & BUSINESS_WORDS) < MIN_BUSINESS_WORDS:
+        return mentions
+    parts = _person_parts(mentions)
+    titled = {m.text for m in mentions if m.prefix} | {
+        m.text for m in mentions if m.type == "PERSON" and _with_title(text, m).prefix
+    }
+    return [
+        Mention(m.start, m.end, m.text, "ORG")
+        if m.type == "PERSON"
+        and " " not in m.text
+        and m.text not in parts
+        and m.text not in titled
+        and m.text not in gazetteer.first_names
+        and not m.text.isupper()
+        else m
+        for m in mentions
+    ]
+
+
+_WORD_RE = re.compile(r"[\w-]+")
 
 
 def _propagate(text: str, mentions: list[Mention], heads: set[str]) -> list[Mention]:
