@@ -98,6 +98,7 @@ def combine(
     mentions = [_relabel(m, gazetteer, person_parts, heads) for m in mentions]
     mentions = _fill(text, mentions, _gazetteer_mentions(text, gazetteer))
     mentions = _fill(text, mentions, _given_name_mentions(text, gazetteer))
+    mentions = _places_by_preposition(text, mentions, gazetteer)
     mentions = _vote(mentions)
     venues = {text[s:e] for s, e, label in model_spans if label in ("FAC", "LOC")}
     mentions = _teams(text, mentions, gazetteer, venues)
@@ -519,6 +520,29 @@ def _club_like(m: Mention, gazetteer: Gazetteer, people: set[str], venues: set[s
         # a lone word the article never gives a first name: `Fiorentina`
         return m.text not in people and m.text not in gazetteer.first_names
     return False
+
+
+_PLACE_PREPOSITION_RE = re.compile(r"(?:^|\s)(?:in|near|outside|from|at)\s+$")
+
+
+def _places_by_preposition(
+    text: str, mentions: list[Mention], gazetteer: Gazetteer
+) -> list[Mention]:
+    """`in Salang`, `near Gatwick`: a lone word taken for a person that no full name explains,
+    after a preposition of place, is a place."""
+    parts = _person_parts(mentions)
+    out = []
+    for m in mentions:
+        if (
+            m.type == "PERSON"
+            and " " not in m.text
+            and m.text not in parts
+            and m.text not in gazetteer.first_names
+            and _PLACE_PREPOSITION_RE.search(text[max(0, m.start - 8) : m.start])
+        ):
+            m = Mention(m.start, m.end, m.text, "PLACE")
+        out.append(m)
+    return out
 
 
 BUSINESS_WORDS = frozenset(
