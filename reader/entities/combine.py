@@ -523,22 +523,30 @@ def _club_like(m: Mention, gazetteer: Gazetteer, people: set[str], venues: set[s
 
 
 _PLACE_PREPOSITION_RE = re.compile(r"(?:^|\s)(?:in|near|outside|from|at)\s+$")
+_IN_RE = re.compile(r"(?:^|\s)(?:in|near|outside)\s+$")
 
 
 def _places_by_preposition(
     text: str, mentions: list[Mention], gazetteer: Gazetteer
 ) -> list[Mention]:
     """`in Salang`, `near Gatwick`: a lone word taken for a person that no full name explains,
-    after a preposition of place, is a place."""
+    after a preposition of place, is a place; so is one taken for an unknown organisation
+    after `in` or `near` (`in Taibe`; `at` goes with firms too)."""
     parts = _person_parts(mentions)
     out = []
     for m in mentions:
         if (
-            m.type == "PERSON"
+            m.type in ("PERSON", "ORG")
+            and gazetteer.get(m.text) is None
+            and not m.text.isupper()
             and " " not in m.text
             and m.text not in parts
             and m.text not in gazetteer.first_names
-            and _PLACE_PREPOSITION_RE.search(text[max(0, m.start - 8) : m.start])
+            and (
+                _PLACE_PREPOSITION_RE.search(text[max(0, m.start - 8) : m.start])
+                if m.type == "PERSON"
+                else _IN_RE.search(text[max(0, m.start - 8) : m.start])
+            )
         ):
             m = Mention(m.start, m.end, m.text, "PLACE")
         out.append(m)
