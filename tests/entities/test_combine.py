@@ -124,3 +124,32 @@ def test_an_acronym_in_brackets_is_its_organisation() -> None:
     text = "The Kurdistan Democratic Party ( KDP ) took Arbil . KDP fighters held the town ."
     found = _found(text, ("Kurdistan Democratic Party", "ORG"), ("Arbil", "GPE"))
     assert ("KDP", "ORG") in found
+
+
+def test_one_span_two_names() -> None:
+    text = "Aleksandra Olsza of Poland beat Anna Marchal and Maria Lambrecks ."
+    found = _found(
+        text, ("Aleksandra Olsza of Poland", "ORG"), ("Anna Marchal and Maria Lambrecks", "ORG")
+    )
+    assert {("Aleksandra Olsza", "PERSON"), ("Poland", "PLACE")} <= found
+    assert {("Anna Marchal", "PERSON"), ("Maria Lambrecks", "PERSON")} <= found
+
+
+def test_in_a_business_story_an_unexplained_lone_person_is_a_company() -> None:
+    text = (
+        "Zenith said its shares rose after quarterly sales beat forecasts . Analysts said "
+        "Zenith 's profit would recover . Chief executive Peter Smith said Smith would stay ."
+    )
+    found = _found(text, ("Zenith", "PERSON"), ("Peter Smith", "PERSON"), ("Smith", "PERSON"))
+    assert ("Zenith", "ORG") in found
+    assert ("Smith", "PERSON") in found  # explained by the full name
+
+
+def test_a_lone_word_after_a_preposition_of_place_is_a_place() -> None:
+    text = "Fighting broke out near Salang on Monday , and refugees fled from Salang ."
+    assert _found(text, ("Salang", "PERSON")) == {("Salang", "PLACE")}
+
+
+def test_a_word_the_article_writes_in_lower_case_is_no_name() -> None:
+    text = "Rice prices rose . Farmers said rice stocks were low ."
+    assert _found(text, ("Rice", "PERSON")) == set()
