@@ -382,9 +382,10 @@ def countries() -> set[str]:
 
 
 def first_names(places: set[str]) -> list[str]:
-    """Given names of every locale Faker ships (ASCII, capitalised), less place names and common
-    English words (Faker's own word list: `West`, `General`, `Young`): a prior that `Philip
-    Cocu` is a person when the model calls him an organisation."""
+    """Given names of every locale Faker ships (ASCII, capitalised), less countries and big
+    cities (`places`: the strong entries; `Troy` and `Austin` stay) and common English words
+    (Faker's own word list: `West`, `General`, `Young`): a prior that `Philip Cocu` is a person
+    when the model calls him an organisation."""
     import importlib
     import pkgutil
 
@@ -425,7 +426,7 @@ def build() -> dict[str, object]:
         "'type strength', each 'surface' or 'surface=canonical'.",
         "entries": groups,
         "countries": sorted(s for s in countries() if s in entries),
-        "first_names": first_names(set(entries)),
+        "first_names": first_names({s for s, e in entries.items() if e[2] == "strong"}),
     }
 
 
