@@ -104,6 +104,7 @@ def combine(
     mentions = _teams(text, mentions, gazetteer, venues)
     mentions = _companies(text, mentions, gazetteer)
     mentions = _propagate(text, mentions, heads)
+    mentions = _join_adjacent(text, mentions, ("PERSON", "ORG"))
     return sorted(
         (_with_title(text, m) for m in mentions if m.type != OTHER), key=lambda m: m.start
     )
@@ -174,13 +175,21 @@ def _is_abbreviation(span: str) -> bool:
     return bool(re.search(r"(?:^|[.\s])\w\.$", span)) or span.rsplit(None, 1)[-1] in CORPORATE
 
 
-def _join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
-    """`Waqar` + `Younis` found as two persons one space apart are one person."""
+def _join_adjacent(
+    text: str, mentions: list[Mention], kinds: tuple[str, ...] = ("PERSON",)
+) -> list[Mention]:
+    """`Waqar` + `Younis` found as two persons one space apart are one person (and `Florida`
+    + `Marlins` found as two teams one team)."""
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda m: m.start):
         last = out[-1] if out else None
-        if last is not None and last.type == m.type == "PERSON" and text[last.end : m.start] == " ":
-            out[-1] = Mention(last.start, m.end, text[last.start : m.end], "PERSON")
+        if (
+            last is not None
+            and last.type == m.type
+            and m.type in kinds
+            and text[last.end : m.start] == " "
+        ):
+            out[-1] = Mention(last.start, m.end, text[last.start : m.end], m.type)
         else:
             out.append(m)
     return out
