@@ -508,6 +508,8 @@ def _teams(
             people.update(w for w in words if _NAME_PART_RE.match(w))
     out: list[Mention] = []
     for m in mentions:
+        if m.type == "PERSON" and m.text.split()[0] in _SAINT:
+            m = Mention(m.start, m.end, m.text, "ORG")  # `St Pauli`: no one's name
         if (
             m.type in NAME_LABELS
             and m.type != "ORG"
@@ -525,6 +527,9 @@ def _teams(
             if text[start].isupper() and not _VENUE_RE.search(text[max(0, start - 4) : start]):
                 extra.append(Mention(start, end, text[start:end], "ORG"))
     return _fill(text, out, extra, widen=True)
+
+
+_SAINT = frozenset({"St", "St.", "Saint", "Sankt", "San", "Santa", "Sao"})
 
 
 def _club_like(m: Mention, gazetteer: Gazetteer, people: set[str], venues: set[str]) -> bool:
