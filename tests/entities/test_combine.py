@@ -30,6 +30,7 @@ SPORTS = (
     "Barcelona beat Espanyol 3-0 with two goals from the striker Ronaldo , while Spain's coach "
     "watched in Barcelona .\n"
     "In Madrid , Spain beat Italy 2-1 in a friendly .\n"
+    "In Germany , St Pauli drew with Bremen .\n"
 )
 
 
@@ -42,8 +43,10 @@ def test_towns_in_a_sports_report_are_clubs_and_countries_stay_places() -> None:
         ("Spain", "GPE"),
         ("Italy", "GPE"),
         ("Madrid", "GPE"),
+        ("St Pauli", "PERSON"),
     )
     assert {("Barcelona", "ORG"), ("Espanyol", "ORG"), ("Valencia", "ORG")} <= found
+    assert ("St Pauli", "ORG") in found
     assert ("Sevilla", "ORG") in found  # from its results row alone
     assert {("Spain", "PLACE"), ("Italy", "PLACE"), ("Madrid", "PLACE")} <= found
 
