@@ -417,7 +417,34 @@ def _gazetteer_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if _inside_capitalised_run(text, start, end):
             continue
         found.append(Mention(start, end, text[start:end], entry.type))
-    return found
+    # A lone minor name (a town, not a country or a major city) whose only capital comes from
+    # opening a sentence, before a lower-case word, is read as a word (`Reading the report`,
+    # `Mobile phones were banned`, `Bath time`) unless the article also writes it as a name
+    # elsewhere: towns named by common words abound.
+    named_inside = {m.text for m in found if not _opens_sentence(text, m.start)}
+    return [
+        m
+        for m in found
+        if " " in m.text
+        or m.text in named_inside
+        or m.text in gazetteer.countries
+        or _strong(gazetteer, m.text)
+        or not _opens_sentence(text, m.start)
+        or not _LOWER_NEXT_RE.match(text, m.end)
+    ]
+
+
+def _strong(gazetteer: Gazetteer, surface: str) -> bool:
+    entry = gazetteer.get(surface)
+    return entry is not None and entry.strong
+
+
+_LOWER_NEXT_RE = re.compile(r"[ \t]+[a-z]")
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    head = text[:start].rstrip(' \t"“‘(')
+    return not head or head[-1] in ".!?\n:"
 
 
 _PREV_WORD_RE = re.compile(r"([A-Z][\w'’-]*)[ \t]+$")

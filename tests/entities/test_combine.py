@@ -156,3 +156,12 @@ def test_a_lone_word_after_a_preposition_of_place_is_a_place() -> None:
 def test_a_word_the_article_writes_in_lower_case_is_no_name() -> None:
     text = "Rice prices rose . Farmers said rice stocks were low ."
     assert _found(text, ("Rice", "PERSON")) == set()
+
+
+def test_a_town_named_by_a_common_word_opening_a_sentence_is_a_word() -> None:
+    assert _found("Mobile phones were banned in schools.") == set()
+    assert _found("Bath time is fun, the minister said.") == set()
+    assert _found("Paris is the capital of France.") >= {("Paris", "PLACE")}  # a major city
+    assert ("Turkey", "PLACE") in _found("Turkey is a member of NATO.")  # a country
+    # the same word written as a name elsewhere in the article is a name at the start too
+    assert ("Bath", "PLACE") in _found("Bath is wet. Police in Bath said so.")
