@@ -108,16 +108,14 @@ def relate_added(
             version_of[member] = number
 
     # Events: the new rows' similarities to every story, as the full graph scores them.
-    words, word_df = events._tfidf([t.word_hashes for t in terms], [t.word_counts for t in terms])
-    names, name_df = events._tfidf([t.name_hashes for t in terms], [t.name_counts for t in terms])
-    words = events._columns_upto(words, word_df, events.MAX_DF)
-    names = events._columns_upto(names, name_df, events.MAX_DF)
-    days = events._day_numbers([t.date for t in terms])
+    vectors = events.event_vectors(terms)
+    days = vectors.days
     for row in rows.tolist():
         doc = facts[row].doc_id
-        w = np.asarray((words[row] @ words.T).todense()).ravel()
-        n = np.asarray((names[row] @ names.T).todense()).ravel()
-        score = (w + n) * 0.5
+        w = np.asarray((vectors.words[row] @ vectors.words.T).todense()).ravel()
+        n = np.asarray((vectors.names[row] @ vectors.names.T).todense()).ravel()
+        s = np.asarray((vectors.specifics[row] @ vectors.specifics.T).todense()).ravel()
+        score = events.combined(w, n, s, vectors.has_specifics & vectors.has_specifics[row])
         score[row] = 0.0
         if days[row] >= 0:
             far = (days >= 0) & (np.abs(days - days[row]) > events.DATE_WINDOW_DAYS)

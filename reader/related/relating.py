@@ -36,7 +36,7 @@ from reader.related.versions import VersionLinks, version_links
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 
-RELATE_VERSION = 1
+RELATE_VERSION = 2
 """Bump when versions or events change method or parameters: stored results are redone."""
 _FINGERPRINT_BATCH = 500
 
