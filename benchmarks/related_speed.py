@@ -197,6 +197,11 @@ def store_path_seconds(
         again = relate_corpus(corpus_index)
         out["add_one_article_relate_s"] = again.seconds
         out["add_one_article_incremental"] = again.incremental
+        out |= {f"add_one_article_{k}_s": v for k, v in again.stages.items()}
+        out["snapshot_mb"] = (
+            sum(f.stat().st_size for f in corpus_index.directory.glob("related-snapshot-*/*"))
+            / 2**20
+        )
         return out
 
 
@@ -298,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         result = json.loads(out.strip().splitlines()[-1])
         print(f"{n} articles:", json.dumps({k: round(v, 3) if isinstance(v, float) else v
                                             for k, v in result.items()}, indent=1))  # fmt: skip
+        print(
+            f"add 1 article to {n // 1000}k: {result['add_one_article_relate_s'] * 1000:.0f} ms"
+            f" (relating it: {result.get('add_one_article_incremental_s', 0) * 1000:.0f} ms)"
+        )
     return 0
 
 

@@ -226,16 +226,29 @@ def _tfidf(
     rows = np.repeat(np.arange(n), lengths)
     vocab, cols = np.unique(flat, return_inverse=True)
     df = np.bincount(cols, minlength=len(vocab))
-    idf = np.log((n + BACKGROUND_DOCS) / df).astype(np.float32)
+    return weighted_rows(rows, cols, tf, df, n, n), df
+
+
+def weighted_rows(
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    tf: F32,
+    df: npt.NDArray[np.int64],
+    corpus_size: int,
+    height: int,
+) -> sparse.csr_matrix:
+    """The TF-IDF rows of `_tfidf` from (row, column, count) entries and each column's document
+    frequency in a corpus of `corpus_size` stories: the same numbers whether the rows are the
+    whole corpus or a few stories scored against it (`incremental`)."""
+    idf = np.log((corpus_size + BACKGROUND_DOCS) / np.maximum(df, 1)).astype(np.float32)
     weights = (1.0 + np.log(tf)) * idf[cols]
     keep = df[cols] >= 2  # a term in one story relates nothing
-    matrix = sparse.csr_matrix((weights * keep, (rows, cols)), shape=(n, len(vocab)))
+    matrix = sparse.csr_matrix((weights * keep, (rows, cols)), shape=(height, len(df)))
     matrix.eliminate_zeros()
     matrix = _top_terms(matrix, MAX_TERMS)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    normalised = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
-    return normalised, df
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
 
 
 def _top_terms(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:

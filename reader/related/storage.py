@@ -125,14 +125,26 @@ class Loaded:
     terms: list[EventTerms]
 
 
-def load_fingerprints(db: sqlite3.Connection) -> Loaded:
-    rows = db.execute(
-        "SELECT f.id, f.shingles, f.signature, f.word_hashes, f.word_counts, f.name_hashes, "
-        "f.name_counts, d.date, d.source, d.byline, substr(d.body, 1, 120) "
-        "FROM related_fingerprints f JOIN docs d ON d.id = f.id "
-        "AND d.content_hash = f.content_hash WHERE f.version = ? ORDER BY f.id",
-        (SIGNATURE_VERSION,),
-    ).fetchall()
+_FINGERPRINTS = (
+    "SELECT f.id, f.shingles, f.signature, f.word_hashes, f.word_counts, f.name_hashes, "
+    "f.name_counts, d.date, d.source, d.byline, substr(d.body, 1, 120) "
+    "FROM related_fingerprints f JOIN docs d ON d.id = f.id "
+    "AND d.content_hash = f.content_hash WHERE f.version = ?"
+)
+
+
+def load_fingerprints(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> Loaded:
+    """Every current fingerprint, or those of `ids` (ids sorted either way)."""
+    if ids is None:
+        rows = db.execute(_FINGERPRINTS + " ORDER BY f.id", (SIGNATURE_VERSION,)).fetchall()
+    else:
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows.extend(db.execute(_FINGERPRINTS + f" AND f.id IN ({marks})",
+                                   (SIGNATURE_VERSION, *chunk)).fetchall())  # fmt: skip
+        rows.sort(key=lambda r: r[0])
     facts = []
     terms = []
     signatures = np.empty((len(rows), NUM_PERM), dtype=np.uint32)
@@ -208,14 +220,30 @@ def replace_results(
     db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
 
 
-def covered(db: sqlite3.Connection) -> dict[str, str]:
-    """(id -> content hash) of the articles the stored results were computed for."""
-    return dict(db.execute("SELECT id, content_hash FROM related_seen").fetchall())
+def changed_since_covered(db: sqlite3.Connection) -> bool:
+    """Whether an article the stored results cover was changed or removed since."""
+    row = db.execute(
+        "SELECT 1 FROM related_seen s LEFT JOIN docs d ON d.id = s.id "
+        "WHERE d.id IS NULL OR d.content_hash != s.content_hash LIMIT 1"
+    ).fetchone()
+    return row is not None
 
 
-def numbered_clusters(db: sqlite3.Connection) -> dict[int, Cluster]:
-    rows = db.execute("SELECT cluster, kind, original, members FROM related_clusters")
-    return {r[0]: Cluster(r[1], r[2], tuple(json.loads(r[3]))) for r in rows}
+def not_covered(db: sqlite3.Connection) -> list[str]:
+    """Ids of articles the stored results do not cover (added since), sorted."""
+    rows = db.execute(
+        "SELECT d.id FROM docs d LEFT JOIN related_seen s ON s.id = d.id "
+        "WHERE s.id IS NULL ORDER BY d.id"
+    )
+    return [r[0] for r in rows]
+
+
+def covered_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM related_seen").fetchone()[0])
+
+
+def cluster_counts(db: sqlite3.Connection) -> dict[str, int]:
+    return dict(db.execute("SELECT kind, COUNT(*) FROM related_clusters GROUP BY kind"))
 
 
 def add_results(
@@ -243,6 +271,33 @@ def add_results(
             db.execute(f"UPDATE related_docs SET {column} = ? WHERE id = ?", (number, member))
     db.executemany("INSERT OR REPLACE INTO related_seen(id, content_hash) VALUES (?, ?)", covered)
     db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
+
+
+def memberships(
+    db: sqlite3.Connection, ids: Sequence[str]
+) -> dict[str, tuple[int | None, int | None]]:
+    """(version cluster, event group) numbers of the given articles that have any."""
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        for doc, versions, event in db.execute(
+            f"SELECT id, versions, event FROM related_docs WHERE id IN ({marks})", chunk
+        ):
+            out[doc] = (versions, event)
+    return out
+
+
+def cluster(db: sqlite3.Connection, number: int) -> Cluster:
+    r = db.execute(
+        "SELECT kind, original, members FROM related_clusters WHERE cluster = ?", (number,)
+    ).fetchone()
+    return Cluster(r[0], r[1], tuple(json.loads(r[2])))
+
+
+def next_cluster_number(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT MAX(cluster) FROM related_clusters").fetchone()
+    return 0 if row is None or row[0] is None else int(row[0]) + 1
 
 
 def clusters(db: sqlite3.Connection) -> list[Cluster]:
