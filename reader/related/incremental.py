@@ -176,15 +176,11 @@ class _Corpus:
         found = []
         for band in range(BANDS):
             key = self.tail_keys[t, band]
-            keys = self.snap.band_keys[band]
-            lo, hi = (
-                int(np.searchsorted(keys, key, "left")),
-                int(np.searchsorted(keys, key, "right")),
-            )
+            in_snapshot = self.snap.bucket(band, key)
             in_tail = np.flatnonzero((self.tail_keys[:, band] == key) & self.tail_usable)
-            if (hi - lo) + len(in_tail) > MAX_BUCKET:
+            if len(in_snapshot) + len(in_tail) > MAX_BUCKET:
                 continue
-            found.append(np.asarray(self.snap.band_order[band, lo:hi], dtype=np.int64))
+            found.append(in_snapshot.astype(np.int64))
             found.append(in_tail + self.n)
         mates = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
         return mates[mates != row]
@@ -265,7 +261,7 @@ class _Corpus:
         # `local` is the new row, then the others sorted: find each tail entry's position.
         order = np.argsort(local)
         tail_k = order[np.searchsorted(local[order], tail_rows[in_tail])]
-        flat = np.r_[np.asarray(v.vocab)[np.asarray(v.cols[entries])], tail_flat[in_tail]]
+        flat = np.r_[np.asarray(v.hashes[entries]), tail_flat[in_tail]]
         vocab, cols = np.unique(flat.astype(np.uint32), return_inverse=True)
         df = self._df(view, vocab)
         matrix = events.weighted_rows(

@@ -7,11 +7,11 @@ these as plain numpy arrays, opened memory-mapped, so a look-up reads a few page
 corpus:
 
 * `signatures`, `shingles`, `days` — per story, in the run's order (ids sorted);
-* `band_keys`, `band_order` — per LSH band, the band keys of usable stories sorted, and their
-  rows: a bucket is one `np.searchsorted`;
+* `band_order` — per LSH band, the usable stories' rows ordered by their band key: a bucket
+  is a binary search over the signatures (`bucket`);
 * `values_sorted` — per signature position, its values sorted: how many stories hold a value;
 * per view (`words`, `names`, `specifics`): `vocab` (sorted term hashes), `df`, the stories'
-  raw counts as CSR (`indptr`, `cols`, `tf`) and postings of the terms in at most `MAX_DF`
+  raw counts as CSR (`indptr`, `hashes`, `tf`) and postings of the terms in at most `MAX_DF`
   stories (`post_ptr`, `post_docs`) — the only terms that relate stories.
 
 A snapshot lives in its own folder named by a random key; the key is stored with the results
@@ -28,9 +28,9 @@ import json
 import os
 import secrets
 import shutil
-from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from reader.related import events
 from reader.related.events import EventTerms
-from reader.related.lsh import BANDS, band_keys
+from reader.related.lsh import BANDS, ROWS, band_keys
 
 FORMAT = 1
 """Bump when the files change: older snapshots are ignored (and removed by the next full run)."""
@@ -58,8 +58,8 @@ class View:
     vocab: npt.NDArray[np.uint32]
     df: I64
     indptr: I64
-    cols: I32
-    tf: npt.NDArray[np.float32]
+    hashes: npt.NDArray[np.uint32]
+    tf: npt.NDArray[np.uint16]
     post_ptr: I64
     post_docs: I32
 
@@ -73,13 +73,31 @@ class Snapshot:
     signatures: npt.NDArray[np.uint32]
     shingles: I64
     days: I64
-    band_keys: npt.NDArray[np.uint64]
     band_order: I32
     values_sorted: npt.NDArray[np.uint32]
     views: dict[str, View]
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def bucket(self, band: int, key: np.uint64) -> npt.NDArray[np.int32]:
+        """Rows of the usable stories whose key in `band` is `key` (two binary searches)."""
+        order = self.band_order[band]
+        columns = self.signatures[:, band * ROWS : (band + 1) * ROWS]
+
+        def first(strictly_greater: bool) -> int:
+            lo, hi = 0, len(order)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                a, b = columns[order[mid]]
+                value = (np.uint64(a) << np.uint64(32)) | np.uint64(b)
+                if value < key or (strictly_greater and value == key):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        return np.asarray(order[first(False) : first(True)])
 
 
 def view_terms(terms: EventTerms) -> dict[str, tuple[npt.NDArray[np.uint32], npt.NDArray]]:
@@ -92,28 +110,46 @@ def view_terms(terms: EventTerms) -> dict[str, tuple[npt.NDArray[np.uint32], npt
     }
 
 
-def _view_arrays(per_doc: Sequence[tuple[npt.NDArray, npt.NDArray]]) -> dict[str, np.ndarray]:
-    n = len(per_doc)
-    lengths = np.fromiter((len(h) for h, _c in per_doc), dtype=np.int64, count=n)
-    flat = np.concatenate([h for h, _c in per_doc]) if n else np.empty(0, np.uint32)
-    tf = np.concatenate([c for _h, c in per_doc]) if n else np.empty(0, np.float32)
-    vocab, cols = np.unique(flat.astype(np.uint32), return_inverse=True)
-    df = np.bincount(cols, minlength=len(vocab)).astype(np.int64)
-    rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    rare = df[cols] <= events.MAX_DF
-    order = np.argsort(cols[rare], kind="stable")
-    post_docs = rows[rare][order]
-    post_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cols[rare], minlength=len(vocab)), out=post_ptr[1:])
+def _view_arrays(
+    n: int, rows: npt.NDArray[np.int64], hashes: npt.NDArray[np.uint32], tf: npt.NDArray
+) -> dict[str, np.ndarray]:
+    """One view's files from its entries (row, hash, count), rows ascending."""
+    order = np.argsort(hashes)  # one sort gives the vocabulary, df and postings
+    ordered = hashes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else order
+    df = np.diff(np.r_[starts, len(ordered)]).astype(np.int64)
+    rare = np.repeat(df <= events.MAX_DF, df)
+    post_ptr = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(np.where(df <= events.MAX_DF, df, 0), out=post_ptr[1:])
     return {
-        "vocab": vocab.astype(np.uint32),
+        "vocab": ordered[starts].astype(np.uint32),
         "df": df,
-        "indptr": np.r_[0, np.cumsum(lengths)].astype(np.int64),
-        "cols": cols.astype(np.int32),
-        "tf": tf.astype(np.float32),
+        "indptr": np.r_[0, np.cumsum(np.bincount(rows, minlength=n))].astype(np.int64),
+        "hashes": hashes.astype(np.uint32),
+        "tf": np.minimum(tf, 65535).astype(np.uint16),
         "post_ptr": post_ptr,
-        "post_docs": post_docs.astype(np.int32),
+        "post_docs": rows[order[rare]].astype(np.int32),
     }
+
+
+def _entries(terms: Sequence[EventTerms]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every story's (row, hash, count) entries per view, rows ascending."""
+    n = len(terms)
+    out = {}
+    for view, hashes_of, counts_of in (
+        ("words", lambda t: t.word_hashes, lambda t: t.word_counts),
+        ("names", lambda t: t.name_hashes, lambda t: t.name_counts),
+    ):
+        lengths = np.fromiter((len(hashes_of(t)) for t in terms), dtype=np.int64, count=n)
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        hashes = np.concatenate([hashes_of(t) for t in terms]) if n else np.empty(0, np.uint32)
+        counts = np.concatenate([counts_of(t) for t in terms]) if n else np.empty(0, np.float32)
+        out[view] = (rows, hashes.astype(np.uint32), counts)
+    rows, hashes, counts = out["names"]
+    specific = (hashes & events.SPECIFIC_BIT) != 0
+    out["names"] = (rows[~specific], hashes[~specific], counts[~specific])
+    out["specifics"] = (rows[specific], hashes[specific], counts[specific])
+    return out
 
 
 def write(
@@ -137,19 +173,13 @@ def write(
             "days": events._day_numbers([t.date for t in terms]),
         }
         usable = np.flatnonzero(np.asarray(shingles) > 0)
-        keys = np.empty((BANDS, len(usable)), dtype=np.uint64)
         order = np.empty((BANDS, len(usable)), dtype=np.int32)
         for band in range(BANDS):
-            band_key = band_keys(arrays["signatures"][usable], band)
-            sort = np.argsort(band_key, kind="stable")
-            keys[band] = band_key[sort]
-            order[band] = usable[sort]
-        arrays["band_keys"] = keys
+            order[band] = usable[np.argsort(band_keys(arrays["signatures"][usable], band))]
         arrays["band_order"] = order
         arrays["values_sorted"] = np.sort(arrays["signatures"].T, axis=1)
-        per_view = [view_terms(t) for t in terms]
-        for view in VIEWS:
-            for name, array in _view_arrays([p[view] for p in per_view]).items():
+        for view, (rows, hashes, counts) in _entries(terms).items():
+            for name, array in _view_arrays(len(ids), rows, hashes, counts).items():
                 arrays[f"{view}_{name}"] = array
         for name, array in arrays.items():
             _atomic(folder / f"{name}.npy", partial(np.save, arr=array))
@@ -197,8 +227,7 @@ def load(directory: Path, key: str | None) -> Snapshot | None:
             return None
         views = {v: View(*(arrays[f"{v}_{f.name}"] for f in fields(View))) for v in VIEWS}
         return Snapshot(key, ids, arrays["signatures"], arrays["shingles"], arrays["days"],
-                        arrays["band_keys"], arrays["band_order"], arrays["values_sorted"],
-                        views)  # fmt: skip
+                        arrays["band_order"], arrays["values_sorted"], views)  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
 

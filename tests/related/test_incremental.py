@@ -75,8 +75,8 @@ def _snapshot_folder(corpus_index: CorpusIndex) -> Path:
         lambda folder: (folder / "manifest.json").unlink(),
         lambda folder: (folder / "manifest.json").write_text("{not json", encoding="utf-8"),
         lambda folder: (folder / "words_df.npy").write_bytes(b"\x93NUMPY truncated"),
-        lambda folder: (folder / "band_keys.npy").write_bytes(
-            (folder / "band_keys.npy").read_bytes()[:200]
+        lambda folder: (folder / "band_order.npy").write_bytes(
+            (folder / "band_order.npy").read_bytes()[:200]
         ),
         lambda folder: (folder / "ids.txt").write_text("only-one-id", encoding="utf-8"),
         lambda folder: shutil.rmtree(folder),
