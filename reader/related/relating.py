@@ -124,19 +124,20 @@ def _connect(corpus_index: CorpusIndex) -> sqlite3.Connection:
     return db
 
 
-def _state(
-    db: sqlite3.Connection,
-    entities: Mapping[str, Iterable[str]] | None,
-    corpus: list[tuple[str, str]] | None = None,
-) -> str:
-    """A digest of the articles (ids, content hashes), the method and the entities."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{RELATE_VERSION}/{SIGNATURE_VERSION}".encode())
-    rows = storage.corpus_state(db) if corpus is None else corpus
-    digest.update("".join(f"{doc_id}\0{content_hash}\n" for doc_id, content_hash in rows).encode())
-    if entities:
-        digest.update(json.dumps({k: sorted(v) for k, v in sorted(entities.items())}).encode())
-    return digest.hexdigest()
+def _method() -> str:
+    """What stored results were computed with: results of another method are redone."""
+    return f"{RELATE_VERSION}/{SIGNATURE_VERSION}"
+
+
+def _pending(db: sqlite3.Connection, entity_state: str) -> storage.Pending | None:
+    """What changed since the stored results, from the store's change log (a few rows, however
+    large the corpus); None when the log cannot answer: no results yet, results of another
+    method, or other entity names."""
+    if storage.get_meta(db, "state") != _method():
+        return None
+    if storage.get_meta(db, "entities") != entity_state:
+        return None
+    return storage.pending(db)
 
 
 def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
@@ -168,9 +169,12 @@ def is_current(corpus_index: CorpusIndex) -> bool:
     """Whether stored relations match the indexed articles (and their stored entities)."""
     if not corpus_index.store_path.exists():
         return False
-    entities = stored_entities(corpus_index)
+    entity_state = _state_of_entities(stored_entities(corpus_index))
     with closing(_connect(corpus_index)) as db:
-        return storage.get_meta(db, "state") == _state(db, entities)
+        pending = _pending(db, entity_state)
+        return pending is not None and pending.nothing
+
+
 
 
 def relate_corpus(
@@ -227,51 +231,39 @@ def _relate(
     cancel: CancelFn | None,
     entities: Mapping[str, Iterable[str]] | None,
 ) -> None:
-    clock = time.perf_counter()
+    entity_state = _state_of_entities(entities)
+    pending = _pending(db, entity_state)
+    if pending is not None and pending.nothing:
+        report.up_to_date = True
+        report.documents = storage.document_count(db)
+        db.execute("BEGIN IMMEDIATE")
+        storage.clear_changes(db)  # rewrites of unchanged articles
+        db.execute("COMMIT")
+        return
+    if pending is not None and not pending.changed_or_removed:
+        total = storage.document_count(db)
+        if incremental.applies(len(pending.added), total):
+            _fingerprint(db, report, storage.missing_fingerprints(db, pending.added), progress,
+                         cancel)  # fmt: skip
+            clock = time.perf_counter()
+            snap = snapshot.load(directory, storage.get_meta(db, "snapshot"))
+            report.stages["load"] = time.perf_counter() - clock
+            before = json.loads(storage.get_meta(db, "since") or "[]")  # since the snapshot
+            since = sorted(set(before) | set(pending.added))
+            if (
+                snap is not None
+                and len(snap) + len(before) == storage.covered_count(db)
+                and incremental.applies(len(since), total)
+            ):
+                _relate_added(db, report, snap, since, pending.added, entities)
+                return
+        # No usable snapshot (never written, stale or damaged), or too much added since it:
+        # relate the corpus, which writes a new one.
     db.execute("BEGIN IMMEDIATE")
     storage.prune_fingerprints(db)
     db.execute("COMMIT")
-    missing = storage.missing_fingerprints(db)
-    for start in range(0, len(missing), _FINGERPRINT_BATCH):
-        _check(cancel)
-        batch = missing[start : start + _FINGERPRINT_BATCH]
-        rows = storage.fingerprint_rows(storage.texts(db, batch))
-        db.execute("BEGIN IMMEDIATE")
-        storage.put_fingerprints(db, rows)
-        db.execute("COMMIT")
-        report.fingerprinted += len(batch)
-        if progress is not None:
-            progress(report.fingerprinted, len(missing), "fingerprints")
-    report.stages["fingerprints"] = time.perf_counter() - clock
-
-    corpus = storage.corpus_state(db)
-    state = _state(db, entities, corpus)
-    if storage.get_meta(db, "state") == state:
-        report.up_to_date = True
-        report.documents = len(corpus)
-        return
-    entity_state = _state_of_entities(entities)
-    current = dict(corpus)
-    if (
-        storage.get_meta(db, "state") is not None
-        and storage.get_meta(db, "entities") == entity_state
-        and not storage.changed_since_covered(db)
-    ):
-        added = storage.not_covered(db)
-        clock = time.perf_counter()
-        snap = snapshot.load(directory, storage.get_meta(db, "snapshot"))
-        report.stages["load"] = time.perf_counter() - clock
-        before = json.loads(storage.get_meta(db, "since") or "[]")  # related since the snapshot
-        since = sorted(set(before) | set(added))
-        if (
-            snap is not None
-            and len(snap) + len(before) == storage.covered_count(db)
-            and incremental.applies(len(since), len(current))
-        ):
-            _relate_added(db, report, snap, since, added, current, entities, state)
-            return
-        # No usable snapshot (never written, stale or damaged), or too much added since it:
-        # relate the corpus, which writes a new one.
+    _fingerprint(db, report, storage.missing_fingerprints(db), progress, cancel)
+    current = dict(storage.corpus_state(db))
     clock = time.perf_counter()
     loaded = storage.load_fingerprints(db)
     report.documents = len(loaded.facts)
@@ -302,12 +294,13 @@ def _relate(
     clock = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
     try:
-        storage.replace_results(db, stored, [*versions, *event_list], state, current.items())
+        storage.replace_results(db, stored, [*versions, *event_list], _method(), current.items())
         db.execute(
             "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('entities', ?)",
             (entity_state,),
         )
         db.execute("DELETE FROM related_meta WHERE key IN ('snapshot', 'since')")
+        storage.clear_changes(db)
         if key is not None:
             db.execute("INSERT INTO related_meta(key, value) VALUES ('snapshot', ?)", (key,))
         db.execute("COMMIT")
@@ -340,15 +333,35 @@ class _Stored:
         return storage.next_cluster_number(self.db)
 
 
+def _fingerprint(
+    db: sqlite3.Connection,
+    report: RelateReport,
+    missing: list[str],
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> None:
+    """Fingerprint the articles the builder did not (normally none: its workers do it)."""
+    clock = time.perf_counter()
+    for start in range(0, len(missing), _FINGERPRINT_BATCH):
+        _check(cancel)
+        batch = missing[start : start + _FINGERPRINT_BATCH]
+        rows = storage.fingerprint_rows(storage.texts(db, batch))
+        db.execute("BEGIN IMMEDIATE")
+        storage.put_fingerprints(db, rows)
+        db.execute("COMMIT")
+        report.fingerprinted += len(batch)
+        if progress is not None:
+            progress(report.fingerprinted, len(missing), "fingerprints")
+    report.stages["fingerprints"] = time.perf_counter() - clock
+
+
 def _relate_added(
     db: sqlite3.Connection,
     report: RelateReport,
     snap: snapshot.Snapshot,
     since: list[str],
     added: list[str],
-    current: dict[str, str],
     entities: Mapping[str, Iterable[str]] | None,
-    state: str,
 ) -> None:
     """Relate only the added articles against the snapshot and the articles related since
     (see `incremental`)."""
@@ -365,8 +378,9 @@ def _relate_added(
     report.incremental = len(added)
     db.execute("BEGIN IMMEDIATE")
     try:
-        storage.add_results(db, found.links, found.changed, state,
-                            [(doc, current[doc]) for doc in added])  # fmt: skip
+        storage.add_results(db, found.links, found.changed, _method(),
+                            storage.content_hashes(db, added))  # fmt: skip
+        storage.clear_changes(db)
         db.execute(
             "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('since', ?)",
             (json.dumps(since),),

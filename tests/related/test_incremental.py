@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,12 @@ import pytest
 
 from reader.index.builder import CorpusIndex
 from reader.related import snapshot
-from reader.related.relating import corpus_clusters, relate_corpus, related_stories
+from reader.related.relating import (
+    corpus_clusters,
+    is_current,
+    relate_corpus,
+    related_stories,
+)
 
 SEEDS = ("000", "001", "002", "003", "004")
 
@@ -112,3 +118,19 @@ def test_articles_added_one_after_another(sample_dir: Path, tmp_path: Path) -> N
     assert _snapshot_folder(corpus_index).name == key  # not rewritten by an incremental run
     fresh = _fresh(root, tmp_path / "fresh")
     assert _as_sets(corpus_clusters(corpus_index)) == _as_sets(corpus_clusters(fresh))
+
+
+def test_the_change_log_tells_what_changed(sample_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(sample_dir, root)
+    corpus_index = _fresh(root, tmp_path / "index")
+    assert is_current(corpus_index)
+    seed = next(root.glob("002_*.txt"))
+    os.utime(seed, (seed.stat().st_atime, seed.stat().st_mtime + 60))  # touched, not changed
+    corpus_index.update()
+    assert is_current(corpus_index) and relate_corpus(corpus_index).up_to_date
+    seed.write_text(seed.read_text("utf-8").replace("Beijing", "Peking"), encoding="utf-8")
+    corpus_index.update()
+    assert not is_current(corpus_index)
+    report = relate_corpus(corpus_index)  # changed: the corpus is related again
+    assert report.incremental == 0 and not report.up_to_date and is_current(corpus_index)
