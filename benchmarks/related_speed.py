@@ -20,8 +20,9 @@ processes compute; here they are computed with a pool of two processes, then the
 `reader.related.relating.relate_arrays` — versions (LSH + containment) and same-event groups —
 exactly what `relate_corpus` runs between loading the stored fingerprints and storing results.
 Then the same fingerprints go into a document store and `relate_corpus` runs on it: the real
-path, with SQLite loading and storing (`relate_corpus_*`), and once more after adding one
-article (related on its own against the stored results: `add_one_article_*`). Each size runs
+path, with SQLite loading and storing and the snapshot for later additions written
+(`relate_corpus_*`), and once more after adding one article (related on its own against that
+snapshot: `add_one_article_*`, printed as "add 1 article to Nk"). Each size runs
 in a fresh interpreter so its peak memory (max RSS, taken before the store path) is its own.
 
     .venv/bin/python benchmarks/related_speed.py [--quick] [--sizes 10000 100000]

@@ -175,8 +175,6 @@ def is_current(corpus_index: CorpusIndex) -> bool:
         return pending is not None and pending.nothing
 
 
-
-
 def relate_corpus(
     corpus_index: CorpusIndex,
     *,
