@@ -129,15 +129,21 @@ def _method() -> str:
     return f"{RELATE_VERSION}/{SIGNATURE_VERSION}"
 
 
-def _pending(db: sqlite3.Connection, entity_state: str) -> storage.Pending | None:
+def _pending(
+    db: sqlite3.Connection, entities: Mapping[str, Iterable[str]] | None
+) -> storage.Pending | None:
     """What changed since the stored results, from the store's change log (a few rows, however
     large the corpus); None when the log cannot answer: no results yet, results of another
-    method, or other entity names."""
+    method, or other entity names for the articles already related. An added article's own
+    names are new by nature: they are related with it, not a reason to start over."""
     if storage.get_meta(db, "state") != _method():
         return None
-    if storage.get_meta(db, "entities") != entity_state:
+    pending = storage.pending(db)
+    added = set(pending.added)
+    known = {k: v for k, v in (entities or {}).items() if k not in added}
+    if storage.get_meta(db, "entities") != _state_of_entities(known):
         return None
-    return storage.pending(db)
+    return pending
 
 
 def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
@@ -169,9 +175,9 @@ def is_current(corpus_index: CorpusIndex) -> bool:
     """Whether stored relations match the indexed articles (and their stored entities)."""
     if not corpus_index.store_path.exists():
         return False
-    entity_state = _state_of_entities(stored_entities(corpus_index))
+    entities = stored_entities(corpus_index)
     with closing(_connect(corpus_index)) as db:
-        pending = _pending(db, entity_state)
+        pending = _pending(db, entities)
         return pending is not None and pending.nothing
 
 
@@ -230,7 +236,7 @@ def _relate(
     entities: Mapping[str, Iterable[str]] | None,
 ) -> None:
     entity_state = _state_of_entities(entities)
-    pending = _pending(db, entity_state)
+    pending = _pending(db, entities)
     if pending is not None and pending.nothing:
         report.up_to_date = True
         report.documents = storage.document_count(db)
@@ -382,6 +388,10 @@ def _relate_added(
         db.execute(
             "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('since', ?)",
             (json.dumps(since),),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('entities', ?)",
+            (_state_of_entities(entities),),
         )
         db.execute("COMMIT")
     except BaseException:

@@ -134,3 +134,35 @@ def test_the_change_log_tells_what_changed(sample_dir: Path, tmp_path: Path) -> 
     assert not is_current(corpus_index)
     report = relate_corpus(corpus_index)  # changed: the corpus is related again
     assert report.incremental == 0 and not report.up_to_date and is_current(corpus_index)
+
+
+def test_an_article_added_with_its_entities_is_related_incrementally(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    """The window's order: index, entities, relating. The new article's entity names are new by
+    nature; only other names for articles already related mean starting over."""
+    from reader.entities.extraction import extract_entities
+
+    root = tmp_path / "corpus"
+    [aside] = _corpus_without(sample_dir, root, ("001",))
+    corpus_index = CorpusIndex(root, tmp_path / "index")
+    corpus_index.update()
+    extract_entities(corpus_index, pipeline="gazetteer")
+    assert relate_corpus(corpus_index).incremental == 0
+    shutil.copy(aside, root / aside.name)
+    corpus_index.update()
+    extract_entities(corpus_index, pipeline="gazetteer")
+    assert not is_current(corpus_index)
+    report = relate_corpus(corpus_index)
+    assert report.incremental == 1 and is_current(corpus_index)
+
+    fresh = CorpusIndex(root, tmp_path / "fresh")
+    fresh.update()
+    extract_entities(fresh, pipeline="gazetteer")
+    relate_corpus(fresh)
+    assert _as_sets(corpus_clusters(corpus_index)) == _as_sets(corpus_clusters(fresh))
+    added = related_stories(corpus_index, aside.name).to_json()
+    full = related_stories(fresh, aside.name).to_json()
+    assert {s["id"]: s["score"] for s in added["same_event"]} == pytest.approx(
+        {s["id"]: s["score"] for s in full["same_event"]}, abs=1e-4
+    )
