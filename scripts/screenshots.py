@@ -16,6 +16,11 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
 
 
+SEED_002 = "002_ea469877a8e8ba82.txt"
+SEED_003 = "003_10760c25aed7da9a.txt"
+SEED_004 = "004_411ed3200d205ea6.txt"
+
+
 def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="corpus-reader-shots-"))
     os.environ["XDG_DATA_HOME"] = str(home / "data")
@@ -73,8 +78,12 @@ def main() -> int:
     window.reading_pane.step_hit(1)
     save("article.png")
     window.clear_search()
-    shoot_compare(window, wait_for, settle)
+    # 003 against 002: Alt+Down to the paragraphs 002 cut near the end
+    shoot_compare(window, wait_for, settle, SEED_003, SEED_002, "compare.png", 7)
+    # 002 against 004: the merged paragraph, the EU spokeswoman's paragraphs, the trim
+    shoot_compare(window, wait_for, settle, SEED_002, SEED_004, "compare-002-004.png", 1)
     shoot_cluster(window, wait_for, settle)
+    shoot_timeline(window, wait_for, settle)
     window.actions_by_id["help.shortcuts"].trigger()
     settle()
     window._shortcuts_dialog.grab().save(str(OUT / "shortcuts.png"))
@@ -84,9 +93,11 @@ def main() -> int:
     return 0
 
 
-def shoot_compare(window, wait_for, settle) -> None:  # type: ignore[no-untyped-def]
-    """The compare view of 003 (A) against 002 (B), opened as a user does: Related › Compare."""
-    a_id, b_id = "003_10760c25aed7da9a.txt", "002_ea469877a8e8ba82.txt"
+def shoot_compare(  # type: ignore[no-untyped-def]
+    window, wait_for, settle, a_id: str, b_id: str, name: str, change: int
+) -> None:
+    """The compare view of A against B, opened as a user does (Related dock › Compare), then
+    Alt+Down until the ``change``-th changed row is at the top."""
     window.open_article(a_id)
     model = window.related_dock.model
     wait_for(lambda: any(model.row(r)[0] == b_id for r in range(model.rowCount())))
@@ -97,10 +108,10 @@ def shoot_compare(window, wait_for, settle) -> None:  # type: ignore[no-untyped-
     view.resize(1500, 900)
     settle()
     view.realign()
-    while view.current_row < 11 and view.step_change(1) is not None:
-        pass  # Alt+Down to the cut paragraphs near the end
+    for _ in range(change):
+        view.step_change(1)
     settle()
-    path = OUT / "compare.png"
+    path = OUT / name
     view.grab().save(str(path))
     print(path.relative_to(REPO))
     view.close()
@@ -116,6 +127,21 @@ def shoot_cluster(window, wait_for, settle) -> None:  # type: ignore[no-untyped-
     view.resize(1500, 900)
     settle()
     path = OUT / "cluster.png"
+    view.grab().save(str(path))
+    print(path.relative_to(REPO))
+    view.close()
+
+
+def shoot_timeline(window, wait_for, settle) -> None:  # type: ignore[no-untyped-def]
+    """Stories › Story timeline from a New York Times piece: the wire versions and both NYT
+    stories of the event."""
+    window.open_article("000_93546f115f4d6ef1.txt")
+    action = window.actions_by_id["related.timeline"]
+    wait_for(action.isEnabled)
+    action.trigger()
+    view = window.timeline_view
+    settle()
+    path = OUT / "timeline.png"
     view.grab().save(str(path))
     print(path.relative_to(REPO))
     view.close()

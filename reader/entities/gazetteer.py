@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -27,7 +27,17 @@ class GazetteerEntry:
 class Gazetteer:
     """Surface form -> entry, with a token trie for longest-match scanning."""
 
-    def __init__(self, entries: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        entries: dict[str, list[str]],
+        countries: list[str] | None = None,
+        first_names: list[str] | None = None,
+    ) -> None:
+        self.countries = frozenset(countries or ())
+        """Countries (and the home nations): in sport they stand for national teams, which stay
+        places; a city standing for its club is an organisation."""
+        self.first_names = frozenset(first_names or ())
+        """Given names (not places): `Philip Cocu` is a person whatever the model says."""
         self.entries: dict[str, GazetteerEntry] = {
             surface: GazetteerEntry(kind, canonical, strength == "strong")
             for surface, (kind, canonical, strength) in entries.items()
@@ -39,6 +49,26 @@ class Gazetteer:
                 self._by_first.setdefault(tokens[0], []).append((tokens, surface))
         for options in self._by_first.values():
             options.sort(key=lambda item: -len(item[0]))
+
+    @cached_property
+    def demonyms(self) -> frozenset[str]:
+        """Words for the people of a country, derived from its name by the usual English
+        endings (`Rwandan`, `Nepali`, `Slovak`, `Sri Lankans`): nationalities are not names of
+        people, places or organisations. Forms no one writes are harmless: only exact words
+        are looked up."""
+        forms: set[str] = set()
+        for country in self.countries:
+            if not country[:1].isupper() or "." in country:
+                continue
+            stems = {country, country[:-1]}
+            if country.endswith("ia"):
+                stems.add(country[:-2])
+            for stem in stems:
+                for ending in ("n", "an", "ian", "i", "ese", "ish", ""):
+                    form = stem + ending
+                    if form != country and len(form) > 3:
+                        forms.update((form, form + "s"))
+        return frozenset(forms - set(self.entries))
 
     def get(self, text: str) -> GazetteerEntry | None:
         return self.entries.get(text) or self.entries.get(text.replace("’", "'"))
@@ -82,4 +112,10 @@ def load_gazetteer() -> Gazetteer:
     data = json.loads(
         resources.files("reader.entities").joinpath("gazetteer.json").read_text("utf-8")
     )
-    return Gazetteer(data["entries"])
+    entries: dict[str, list[str]] = {}
+    for group, items in data["entries"].items():
+        kind, strength = group.split()
+        for item in items:
+            surface, _, canonical = item.partition("=")
+            entries[surface] = [kind, canonical or surface, strength]
+    return Gazetteer(entries, data.get("countries"), data.get("first_names"))

@@ -7,10 +7,11 @@ draws as a "kept by" bar, and what each version adds of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from reader.corpus.importer import Cancelled
 from reader.corpus.model import Article
 from reader.related.align import paragraph_units
 from reader.related.chunks import ArticleDiff
@@ -114,19 +115,34 @@ def _additions(diff: ArticleDiff) -> tuple[Addition, ...]:
     return tuple(out)
 
 
-def collate(versions: Sequence[Article | str], normalise: bool = True) -> Collation:
+def collate(
+    versions: Sequence[Article | str],
+    normalise: bool = True,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Collation:
     """Collate versions of one story against the first (the base).
 
     Args:
         versions: The base first, then the other versions in the order to show them.
         normalise: As for :func:`reader.related.diff.diff_articles`.
+        progress: Told (versions done, versions, what) after each version: a cluster of
+            dozens of long versions takes seconds, and the window runs it on a worker.
+        cancel: Asked between versions; True stops with :class:`Cancelled`.
     """
     if not versions:
         raise ValueError("collate needs at least the base version")
     texts = tuple(v.body if isinstance(v, Article) else v for v in versions)
-    diffs = tuple(diff_articles(texts[0], t, normalise=normalise) for t in texts[1:])
+    diffs = []
+    for n, text in enumerate(texts[1:], 1):
+        if cancel is not None and cancel():
+            raise Cancelled
+        diffs.append(diff_articles(texts[0], text, normalise=normalise))
+        if progress is not None:
+            progress(n, len(texts) - 1, "collating versions")
     rows = tuple(
         CollationRow(i, span, tuple(_kept_in(d, i) for d in diffs))
         for i, span in enumerate(paragraph_units(texts[0]))
     )
-    return Collation(texts, rows, tuple(_additions(d) for d in diffs), diffs)
+    return Collation(texts, rows, tuple(_additions(d) for d in diffs), tuple(diffs))

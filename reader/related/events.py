@@ -2,15 +2,22 @@
 
 Two stories of one event written apart (a newspaper's own piece and the wire copy) share
 almost no 5-shingles, but they share what the event is made of: its names, places, numbers
-and dates, and its rarer words. Each article gives two term vectors:
+and dates, and its rarer words. Each article gives three term vectors:
 
 * **words**: every folded word that is not a function word (`stopwords.txt`);
-* **names**: capitalised words and runs of them ("Betty Ford"), numbers, and — when the
-  entities core supplies them — entity names. Two incidents of one kind (two rehab stays,
-  two earthquakes) share their words but not their names, places and dates.
+* **names**: capitalised words and runs of them ("Betty Ford"), and — when the entities core
+  supplies them — entity names. Two incidents of one kind (two rehab stays, two earthquakes)
+  share their words but not their names;
+* **specifics**: numbers as written ("2,000", "160") and the months of written dates
+  ("March 4, 2009" and "2009-03-04" both give 2009-03). Two incidents of one kind share
+  their words and often their names (one player, two offers), but rarely their figures and
+  dates.
 
-Both are weighted by TF-IDF (sublinear tf, plain idf, L2-normalised) and compared by
-cosine; the similarity of two stories is the mean of the two cosines. Stories dated more than
+Each is weighted by TF-IDF (sublinear tf, plain idf, L2-normalised) and compared by cosine;
+the similarity of two stories is the plain mean of the cosines of the views both stories
+have: all three when both carry specifics that some other story shares, else words and
+names. A view one story lacks says nothing; a view both have and do not share is evidence of
+two incidents. Stories dated more than
 `DATE_WINDOW_DAYS` apart are never the same event. Groups come from average linkage on the
 sparse similarity graph, stopped at `THRESHOLD` — both parameters, and the choice of the plain
 mean, are explained in `benchmarks/event_clustering.py`, which measures this exact code.
@@ -57,6 +64,10 @@ NEIGHBOURS = 20
 """Edges kept per story, its best: bounds the graph linkage walks to 20 n edges."""
 
 _NAME_SALT = b"N"
+_SPECIFIC_SALT = b"S"
+SPECIFIC_BIT = np.uint32(1 << 31)
+"""Set in the hashes of specifics, clear in those of names: both travel (and are stored) as
+one array, split again when vectors are built."""
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -69,9 +80,11 @@ _DATE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH_RE})\.?,?\s+(?P<year2>(?:19|20)\d\d))\b",
     re.IGNORECASE,
 )
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
 _WORD = re.compile(r"[^\W\d_](?:\w|'(?=\w))*")
-"""A folded word: starts with a letter (numbers go to the names vector)."""
-_NUMBER = re.compile(r"\b\d\w*")
+"""A folded word: starts with a letter (numbers go to the specifics vector)."""
+_NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
+"""A number as written, separators kept ("2,000", "2.5"); not the digits inside a word."""
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
 _CAPITAL_RUN = re.compile(rf"\b[{_UPPER}][\w'’-]*(?:[ \t]+[{_UPPER}][\w'’-]*)*")
 """Capitalised words in a row ("Betty Ford Center"): each word and each adjacent pair count."""
@@ -106,7 +119,8 @@ def stopwords() -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class EventTerms:
-    """An article's two term vectors as hashed counts: what relating events needs."""
+    """An article's term vectors as hashed counts: what relating events needs. Names and
+    specifics share one array, told apart by `SPECIFIC_BIT` (see `split_names`)."""
 
     doc_id: str
     date: str | None
@@ -115,17 +129,24 @@ class EventTerms:
     name_hashes: U32
     name_counts: F32
 
+    def split_names(self) -> tuple[U32, F32, U32, F32]:
+        """(name hashes, counts, specific hashes, counts)."""
+        specific = (self.name_hashes & SPECIFIC_BIT) != 0
+        return (self.name_hashes[~specific], self.name_counts[~specific],
+                self.name_hashes[specific], self.name_counts[specific])  # fmt: skip
+
 
 def term_counts(
     title: str | None, body: str, entities: Iterable[str] | None = None
-) -> tuple[Counter[str], Counter[str]]:
-    """(words, names) of one article, as readable folded terms with their counts."""
+) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """(words, names, specifics) of one article, as readable folded terms with their counts."""
     stop = stopwords()
     text = f"{title}\n\n{body}" if title else body
     word_counts: Counter[str] = Counter(
         w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in stop
     )
-    name_counts: Counter[str] = Counter(_fold_token(n) for n in _NUMBER.findall(text))
+    specifics: Counter[str] = Counter(_NUMBER.findall(text))
+    name_counts: Counter[str] = Counter()
     runs: list[tuple[bool, list[str]]] = []
     for match in _CAPITAL_RUN.finditer(text):
         folded = [_fold_token(t) for t in match.group().split()]
@@ -150,10 +171,12 @@ def term_counts(
         # month is its unit, so "March 4, 2009" and "4 March 2009" meet.
         month = (match.group("month1") or match.group("month2"))[:3].lower()
         year = match.group("year1") or match.group("year2")
-        name_counts[f"{year}-{_MONTH_NUMBER[month]:02d}"] += 1
+        specifics[f"{year}-{_MONTH_NUMBER[month]:02d}"] += 1
+    for match in _ISO_DATE.finditer(text):
+        specifics[f"{match.group('year')}-{match.group('month')}"] += 1
     for entity in entities or ():
         name_counts[fold(entity).strip()] += 1
-    return word_counts, name_counts
+    return word_counts, name_counts, specifics
 
 
 @cache
@@ -166,6 +189,10 @@ def _term_hash(term: str, salt: bytes) -> int:
 
 def _hashed(counts: Counter[str], salt: bytes) -> tuple[U32, F32]:
     hashes = np.fromiter((_term_hash(t, salt) for t in counts), dtype=np.uint32, count=len(counts))
+    if salt == _SPECIFIC_SALT:
+        hashes |= SPECIFIC_BIT
+    elif salt == _NAME_SALT:
+        hashes &= ~SPECIFIC_BIT
     values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
     return hashes, values
 
@@ -178,10 +205,11 @@ def event_terms(
     entities: Iterable[str] | None = None,
 ) -> EventTerms:
     """The event vectors of one article (computed once, when it is indexed)."""
-    words, names = term_counts(title, body, entities)
+    words, names, specifics = term_counts(title, body, entities)
     wh, wc = _hashed(words, b"")
     nh, nc = _hashed(names, _NAME_SALT)
-    return EventTerms(doc_id, date, wh, wc, nh, nc)
+    sh, sc = _hashed(specifics, _SPECIFIC_SALT)
+    return EventTerms(doc_id, date, wh, wc, np.concatenate([nh, sh]), np.concatenate([nc, sc]))
 
 
 # -- the similarity graph --------------------------------------------------------------------
@@ -198,16 +226,29 @@ def _tfidf(
     rows = np.repeat(np.arange(n), lengths)
     vocab, cols = np.unique(flat, return_inverse=True)
     df = np.bincount(cols, minlength=len(vocab))
-    idf = np.log((n + BACKGROUND_DOCS) / df).astype(np.float32)
+    return weighted_rows(rows, cols, tf, df, n, n), df
+
+
+def weighted_rows(
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    tf: F32,
+    df: npt.NDArray[np.int64],
+    corpus_size: int,
+    height: int,
+) -> sparse.csr_matrix:
+    """The TF-IDF rows of `_tfidf` from (row, column, count) entries and each column's document
+    frequency in a corpus of `corpus_size` stories: the same numbers whether the rows are the
+    whole corpus or a few stories scored against it (`incremental`)."""
+    idf = np.log((corpus_size + BACKGROUND_DOCS) / np.maximum(df, 1)).astype(np.float32)
     weights = (1.0 + np.log(tf)) * idf[cols]
     keep = df[cols] >= 2  # a term in one story relates nothing
-    matrix = sparse.csr_matrix((weights * keep, (rows, cols)), shape=(n, len(vocab)))
+    matrix = sparse.csr_matrix((weights * keep, (rows, cols)), shape=(height, len(df)))
     matrix.eliminate_zeros()
     matrix = _top_terms(matrix, MAX_TERMS)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    normalised = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
-    return normalised, df
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
 
 
 def _top_terms(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
@@ -258,13 +299,12 @@ def similarity_graph(
     event, and would make the work grow with the square of the corpus. Row blocks are
     multiplied against the corpus as sparse matrices: never a dense n x n matrix.
     """
-    words, word_df = _tfidf([t.word_hashes for t in items], [t.word_counts for t in items])
-    names, name_df = _tfidf([t.name_hashes for t in items], [t.name_counts for t in items])
-    days = _day_numbers([t.date for t in items])
-    words = _columns_upto(words, word_df, MAX_DF)
-    names = _columns_upto(names, name_df, MAX_DF)
+    vectors = event_vectors(items)
+    words, names, specifics = vectors.words, vectors.names, vectors.specifics
+    days, has = vectors.days, vectors.has_specifics
     words_t = words.T.tocsr()
     names_t = names.T.tocsr()
+    specifics_t = specifics.T.tocsr()
     parts: list[tuple[np.ndarray, ...]] = []
     n = len(items)
     for start in range(0, n, block):
@@ -273,10 +313,11 @@ def similarity_graph(
         stop = min(n, start + block)
         w_block = (words[start:stop] @ words_t).tocsr()
         n_block = (names[start:stop] @ names_t).tocsr()
-        coo = ((w_block + n_block) * 0.5).tocoo()
+        s_block = (specifics[start:stop] @ specifics_t).tocsr()
+        coo = (w_block + n_block + s_block).tocoo()
         r = coo.row.astype(np.int64) + start
         c = coo.col.astype(np.int64)
-        score = coo.data
+        score = coo.data / np.where(has[r] & has[c], 3.0, 2.0)
         ok = (r < c) & (score >= MIN_EDGE)
         r, c, score = r[ok], c[ok], score[ok]
         known = (days[r] >= 0) & (days[c] >= 0)
@@ -293,6 +334,40 @@ def similarity_graph(
     keep = _best_per_node(n, rows, cols, score, NEIGHBOURS)
     return EventGraph(rows[keep], cols[keep], score[keep].astype(np.float32),
                       w_all[keep].astype(np.float32), n_all[keep].astype(np.float32))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class EventVectors:
+    """The stories' three views as TF-IDF rows (terms in more than `MAX_DF` stories dropped
+    after normalising), whether each has specifics to compare, and its day number (-1)."""
+
+    words: sparse.csr_matrix
+    names: sparse.csr_matrix
+    specifics: sparse.csr_matrix
+    has_specifics: npt.NDArray[np.bool_]
+    days: npt.NDArray[np.int64]
+
+
+def event_vectors(items: Sequence[EventTerms]) -> EventVectors:
+    split = [t.split_names() for t in items]
+    words, word_df = _tfidf([t.word_hashes for t in items], [t.word_counts for t in items])
+    names, name_df = _tfidf([s[0] for s in split], [s[1] for s in split])
+    specifics, specific_df = _tfidf([s[2] for s in split], [s[3] for s in split])
+    has = np.diff(specifics.indptr) > 0  # a figure no other story has compares nothing
+    return EventVectors(
+        _columns_upto(words, word_df, MAX_DF),
+        _columns_upto(names, name_df, MAX_DF),
+        _columns_upto(specifics, specific_df, MAX_DF),
+        has,
+        _day_numbers([t.date for t in items]),
+    )
+
+
+def combined(
+    words: F32, names: F32, specifics: F32, both_specific: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float32]:
+    """The plain mean of the views two stories both have (see the module's docstring)."""
+    return ((words + names + specifics) / np.where(both_specific, 3.0, 2.0)).astype(np.float32)
 
 
 def _columns_upto(
@@ -371,7 +446,7 @@ def event_groups(
 
 
 def shared_terms(
-    a: tuple[Counter[str], Counter[str]], b: tuple[Counter[str], Counter[str]], limit: int = 6
+    a: tuple[Counter[str], ...], b: tuple[Counter[str], ...], limit: int = 6
 ) -> list[str]:
     """The names, then words, two articles share, rarest-looking first: a reason in words."""
     names = [t for t in a[1] if t in b[1] and not t.isdigit()]

@@ -23,7 +23,7 @@ from reader.corpus.normalize import fold
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 """MinHash length: 64 bands of 2 rows (see `lsh.py`); 512 bytes a document as uint32."""
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2
 """Bump when shingling or hashing changes: stored signatures of another version are redone."""
 
 U64 = npt.NDArray[np.uint64]

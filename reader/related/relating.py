@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,15 @@ from filelock import FileLock, Timeout
 from reader.corpus.importer import Cancelled
 from reader.entities.store import indexed_fields
 from reader.index.builder import LOCK_FILE, AlreadyIndexing, CorpusIndex
-from reader.related import events, incremental, storage
-from reader.related.clusters import EVENT, VERSIONS, Cluster, event_clusters, version_clusters
+from reader.related import events, incremental, snapshot, storage
+from reader.related.clusters import (
+    EVENT,
+    VERSIONS,
+    Cluster,
+    DocFacts,
+    event_clusters,
+    version_clusters,
+)
 from reader.related.events import EventTerms
 from reader.related.fingerprints import SIGNATURE_VERSION
 from reader.related.versions import VersionLinks, version_links
@@ -36,7 +44,7 @@ from reader.related.versions import VersionLinks, version_links
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 
-RELATE_VERSION = 1
+RELATE_VERSION = 2
 """Bump when versions or events change method or parameters: stored results are redone."""
 _FINGERPRINT_BATCH = 500
 
@@ -116,14 +124,26 @@ def _connect(corpus_index: CorpusIndex) -> sqlite3.Connection:
     return db
 
 
-def _state(db: sqlite3.Connection, entities: Mapping[str, Iterable[str]] | None) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{RELATE_VERSION}/{SIGNATURE_VERSION}".encode())
-    for doc_id, content_hash in storage.corpus_state(db):
-        digest.update(f"{doc_id}\0{content_hash}\n".encode())
-    if entities:
-        digest.update(json.dumps({k: sorted(v) for k, v in sorted(entities.items())}).encode())
-    return digest.hexdigest()
+def _method() -> str:
+    """What stored results were computed with: results of another method are redone."""
+    return f"{RELATE_VERSION}/{SIGNATURE_VERSION}"
+
+
+def _pending(
+    db: sqlite3.Connection, entities: Mapping[str, Iterable[str]] | None
+) -> storage.Pending | None:
+    """What changed since the stored results, from the store's change log (a few rows, however
+    large the corpus); None when the log cannot answer: no results yet, results of another
+    method, or other entity names for the articles already related. An added article's own
+    names are new by nature: they are related with it, not a reason to start over."""
+    if storage.get_meta(db, "state") != _method():
+        return None
+    pending = storage.pending(db)
+    added = set(pending.added)
+    known = {k: v for k, v in (entities or {}).items() if k not in added}
+    if storage.get_meta(db, "entities") != _state_of_entities(known):
+        return None
+    return pending
 
 
 def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
@@ -131,10 +151,13 @@ def stored_entities(corpus_index: CorpusIndex) -> dict[str, list[str]]:
     not changed since extraction; empty when entities were never extracted."""
     if not corpus_index.store_path.exists():
         return {}
+    fields_of = indexed_fields(corpus_index.directory)
+    if not fields_of:
+        return {}
     with closing(_connect(corpus_index)) as db:
         current = dict(storage.corpus_state(db))
     out: dict[str, list[str]] = {}
-    for doc_id, (content_hash, fields) in indexed_fields(corpus_index.directory).items():
+    for doc_id, (content_hash, fields) in fields_of.items():
         names = [n for n in fields.get("entity", "").split("\n") if n]
         if names and current.get(doc_id) == content_hash:
             out[doc_id] = names
@@ -154,7 +177,8 @@ def is_current(corpus_index: CorpusIndex) -> bool:
         return False
     entities = stored_entities(corpus_index)
     with closing(_connect(corpus_index)) as db:
-        return storage.get_meta(db, "state") == _state(db, entities)
+        pending = _pending(db, entities)
+        return pending is not None and pending.nothing
 
 
 def relate_corpus(
@@ -191,7 +215,7 @@ def relate_corpus(
         ) from None
     try:
         with closing(_connect(corpus_index)) as db:
-            _relate(db, report, progress, cancel, entities)
+            _relate(db, corpus_index.directory, report, progress, cancel, entities)
     finally:
         lock.release()
     report.seconds = time.perf_counter() - started
@@ -205,45 +229,45 @@ def _check(cancel: CancelFn | None) -> None:
 
 def _relate(
     db: sqlite3.Connection,
+    directory: Path,
     report: RelateReport,
     progress: ProgressFn | None,
     cancel: CancelFn | None,
     entities: Mapping[str, Iterable[str]] | None,
 ) -> None:
-    clock = time.perf_counter()
+    entity_state = _state_of_entities(entities)
+    pending = _pending(db, entities)
+    if pending is not None and pending.nothing:
+        report.up_to_date = True
+        report.documents = storage.document_count(db)
+        db.execute("BEGIN IMMEDIATE")
+        storage.clear_changes(db)  # rewrites of unchanged articles
+        db.execute("COMMIT")
+        return
+    if pending is not None and not pending.changed_or_removed:
+        total = storage.document_count(db)
+        if incremental.applies(len(pending.added), total):
+            _fingerprint(db, report, storage.missing_fingerprints(db, pending.added), progress,
+                         cancel)  # fmt: skip
+            clock = time.perf_counter()
+            snap = snapshot.load(directory, storage.get_meta(db, "snapshot"))
+            report.stages["load"] = time.perf_counter() - clock
+            before = json.loads(storage.get_meta(db, "since") or "[]")  # since the snapshot
+            since = sorted(set(before) | set(pending.added))
+            if (
+                snap is not None
+                and len(snap) + len(before) == storage.covered_count(db)
+                and incremental.applies(len(since), total)
+            ):
+                _relate_added(db, report, snap, since, pending.added, entities)
+                return
+        # No usable snapshot (never written, stale or damaged), or too much added since it:
+        # relate the corpus, which writes a new one.
     db.execute("BEGIN IMMEDIATE")
     storage.prune_fingerprints(db)
     db.execute("COMMIT")
-    missing = storage.missing_fingerprints(db)
-    for start in range(0, len(missing), _FINGERPRINT_BATCH):
-        _check(cancel)
-        batch = missing[start : start + _FINGERPRINT_BATCH]
-        rows = storage.fingerprint_rows(storage.texts(db, batch))
-        db.execute("BEGIN IMMEDIATE")
-        storage.put_fingerprints(db, rows)
-        db.execute("COMMIT")
-        report.fingerprinted += len(batch)
-        if progress is not None:
-            progress(report.fingerprinted, len(missing), "fingerprints")
-    report.stages["fingerprints"] = time.perf_counter() - clock
-
-    state = _state(db, entities)
-    if storage.get_meta(db, "state") == state:
-        report.up_to_date = True
-        report.documents = len(storage.corpus_state(db))
-        return
-    entity_state = _state_of_entities(entities)
+    _fingerprint(db, report, storage.missing_fingerprints(db), progress, cancel)
     current = dict(storage.corpus_state(db))
-    covered = storage.covered(db)
-    added = sorted(set(current) - set(covered))
-    if (
-        storage.get_meta(db, "state") is not None
-        and storage.get_meta(db, "entities") == entity_state
-        and all(current.get(doc) == digest for doc, digest in covered.items())
-        and incremental.applies(len(added), len(current))
-    ):
-        _relate_added(db, report, added, current, entities, state)
-        return
     clock = time.perf_counter()
     loaded = storage.load_fingerprints(db)
     report.documents = len(loaded.facts)
@@ -267,51 +291,115 @@ def _relate(
     ids = [f.doc_id for f in loaded.facts]
     stored = list(_version_links(ids, links))
     stored.extend(_event_links(ids, graph, groups, versions, position))
+    report.stages["store"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    key = snapshot.write(directory, ids, loaded.signatures, loaded.shingles, relations.terms)
+    report.stages["snapshot"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
     try:
-        storage.replace_results(db, stored, [*versions, *event_list], state, current.items())
+        storage.replace_results(db, stored, [*versions, *event_list], _method(), current.items())
         db.execute(
             "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('entities', ?)",
             (entity_state,),
         )
+        db.execute("DELETE FROM related_meta WHERE key IN ('snapshot', 'since')")
+        storage.clear_changes(db)
+        if key is not None:
+            db.execute("INSERT INTO related_meta(key, value) VALUES ('snapshot', ?)", (key,))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
+        snapshot.remove_others(directory, storage.get_meta(db, "snapshot"))
         raise
-    report.stages["store"] = time.perf_counter() - clock
+    snapshot.remove_others(directory, key)
+    report.stages["store"] += time.perf_counter() - clock
     if progress is not None:
         progress(3, 3, "done")
+
+
+class _Stored:
+    """The stored results, read as `incremental` asks (`incremental.Stored`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def memberships(self, ids: Iterable[str]) -> dict[str, tuple[int | None, int | None]]:
+        return storage.memberships(self.db, list(ids))
+
+    def cluster(self, number: int) -> Cluster:
+        return storage.cluster(self.db, number)
+
+    def facts(self, ids: Iterable[str]) -> dict[str, DocFacts]:
+        return {f.doc_id: f for f in storage.load_fingerprints(self.db, list(ids)).facts}
+
+    def next_number(self) -> int:
+        return storage.next_cluster_number(self.db)
+
+
+def _fingerprint(
+    db: sqlite3.Connection,
+    report: RelateReport,
+    missing: list[str],
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> None:
+    """Fingerprint the articles the builder did not (normally none: its workers do it)."""
+    clock = time.perf_counter()
+    for start in range(0, len(missing), _FINGERPRINT_BATCH):
+        _check(cancel)
+        batch = missing[start : start + _FINGERPRINT_BATCH]
+        rows = storage.fingerprint_rows(storage.texts(db, batch))
+        db.execute("BEGIN IMMEDIATE")
+        storage.put_fingerprints(db, rows)
+        db.execute("COMMIT")
+        report.fingerprinted += len(batch)
+        if progress is not None:
+            progress(report.fingerprinted, len(missing), "fingerprints")
+    report.stages["fingerprints"] = time.perf_counter() - clock
 
 
 def _relate_added(
     db: sqlite3.Connection,
     report: RelateReport,
+    snap: snapshot.Snapshot,
+    since: list[str],
     added: list[str],
-    current: dict[str, str],
     entities: Mapping[str, Iterable[str]] | None,
-    state: str,
 ) -> None:
-    """Relate only the added articles against the stored results (see `incremental`)."""
+    """Relate only the added articles against the snapshot and the articles related since
+    (see `incremental`)."""
     clock = time.perf_counter()
-    loaded = storage.load_fingerprints(db)
-    report.documents = len(loaded.facts)
-    report.stages["load"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    loaded = storage.load_fingerprints(db, since)
     terms = _with_entities(loaded.terms, entities)
-    found = incremental.relate_added(loaded, terms, added, storage.numbered_clusters(db))
+    tail = [incremental.TailDoc(f, sig, int(n), t) for f, sig, n, t in
+            zip(loaded.facts, loaded.signatures, loaded.shingles, terms, strict=True)]  # fmt: skip
+    report.documents = len(snap) + len(tail)
+    report.stages["load"] += time.perf_counter() - clock
+    clock = time.perf_counter()
+    found = incremental.relate_added(snap, tail, added, _Stored(db))
     report.stages["incremental"] = time.perf_counter() - clock
     report.incremental = len(added)
     db.execute("BEGIN IMMEDIATE")
     try:
-        storage.add_results(db, found.links, found.changed, state,
-                            [(doc, current[doc]) for doc in added])  # fmt: skip
+        storage.add_results(db, found.links, found.changed, _method(),
+                            storage.content_hashes(db, added))  # fmt: skip
+        storage.clear_changes(db)
+        db.execute(
+            "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('since', ?)",
+            (json.dumps(since),),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO related_meta(key, value) VALUES ('entities', ?)",
+            (_state_of_entities(entities),),
+        )
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    clusters = storage.clusters(db)
-    report.version_clusters = sum(c.kind == VERSIONS for c in clusters)
-    report.event_groups = sum(c.kind == EVENT for c in clusters)
+    counts = storage.cluster_counts(db)
+    report.version_clusters = counts.get(VERSIONS, 0)
+    report.event_groups = counts.get(EVENT, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +411,8 @@ class Relations:
     graph: events.EventGraph
     groups: list[list[int]]
     events: list[Cluster]
+    terms: list[EventTerms]
+    """The stories' event terms as related (with entity names joined)."""
 
 
 def relate_arrays(
@@ -362,7 +452,7 @@ def relate_arrays(
     _check(cancel)
     if progress is not None:
         progress(2, 3, "storing")
-    return Relations(links, versions, graph, groups, event_list)
+    return Relations(links, versions, graph, groups, event_list, terms)
 
 
 def _with_entities(
@@ -492,7 +582,7 @@ def related_stories(corpus_index: CorpusIndex, doc_id: str) -> Related:
         return Related(doc_id, tuple(versions), tuple(same_event), version_cluster, event_group)
 
 
-def _terms(db: sqlite3.Connection, doc_id: str) -> tuple[Any, Any]:
+def _terms(db: sqlite3.Connection, doc_id: str) -> tuple[Any, ...]:
     row = db.execute("SELECT title, body FROM docs WHERE id = ?", (doc_id,)).fetchone()
     return events.term_counts(row[0], row[1]) if row else (None, None)
 

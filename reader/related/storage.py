@@ -52,13 +52,32 @@ CREATE TABLE IF NOT EXISTS related_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 CREATE TABLE IF NOT EXISTS related_seen (   -- the articles the stored results cover
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS related_changes (   -- articles written or deleted since a relating run
+    id TEXT PRIMARY KEY
+);
+"""
+_CHANGE_LOG = """
+CREATE TRIGGER IF NOT EXISTS related_log_insert AFTER INSERT ON docs BEGIN
+    INSERT OR IGNORE INTO related_changes(id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS related_log_update AFTER UPDATE ON docs BEGIN
+    INSERT OR IGNORE INTO related_changes(id) VALUES (old.id);
+    INSERT OR IGNORE INTO related_changes(id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS related_log_delete AFTER DELETE ON docs BEGIN
+    INSERT OR IGNORE INTO related_changes(id) VALUES (old.id);
+END;
 """
 
 FingerprintRow = tuple[str, str, int, int, bytes, bytes, bytes, bytes, bytes]
 
 
 def ensure_schema(db: sqlite3.Connection) -> None:
+    """Relating's tables, and triggers that log every write to `docs`: what changed since a
+    relating run is then a few rows to read, not a scan of the corpus (`pending`)."""
     db.executescript(SCHEMA)
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'docs'").fetchone():
+        db.executescript(_CHANGE_LOG)
 
 
 def fingerprint_rows(items: Sequence[tuple[str, str, str | None, str]]) -> list[FingerprintRow]:
@@ -89,14 +108,37 @@ def put_fingerprints(db: sqlite3.Connection, rows: Iterable[FingerprintRow]) -> 
     )
 
 
-def missing_fingerprints(db: sqlite3.Connection) -> list[str]:
-    """Ids of stored articles without a current fingerprint (new, changed, or older method)."""
-    rows = db.execute(
-        "SELECT d.id FROM docs d LEFT JOIN related_fingerprints f ON f.id = d.id "
-        "AND f.content_hash = d.content_hash AND f.version = ? WHERE f.id IS NULL ORDER BY d.id",
-        (SIGNATURE_VERSION,),
-    )
-    return [r[0] for r in rows]
+_MISSING = (
+    "SELECT d.id FROM docs d LEFT JOIN related_fingerprints f ON f.id = d.id "
+    "AND f.content_hash = d.content_hash AND f.version = ? WHERE f.id IS NULL"
+)
+
+
+def missing_fingerprints(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[str]:
+    """Ids of stored articles (all, or of `ids`) without a current fingerprint (new, changed,
+    or of an older method), sorted."""
+    if ids is None:
+        return [r[0] for r in db.execute(_MISSING + " ORDER BY d.id", (SIGNATURE_VERSION,))]
+    out: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        out.extend(r[0] for r in db.execute(_MISSING + f" AND d.id IN ({marks})",
+                                            (SIGNATURE_VERSION, *chunk)))  # fmt: skip
+    return sorted(out)
+
+
+def content_hashes(db: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        out.extend(db.execute(f"SELECT id, content_hash FROM docs WHERE id IN ({marks})", chunk))
+    return out
+
+
+def document_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
 
 
 def texts(db: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str, str | None, str]]:
@@ -125,14 +167,26 @@ class Loaded:
     terms: list[EventTerms]
 
 
-def load_fingerprints(db: sqlite3.Connection) -> Loaded:
-    rows = db.execute(
-        "SELECT f.id, f.shingles, f.signature, f.word_hashes, f.word_counts, f.name_hashes, "
-        "f.name_counts, d.date, d.source, d.byline, substr(d.body, 1, 120) "
-        "FROM related_fingerprints f JOIN docs d ON d.id = f.id "
-        "AND d.content_hash = f.content_hash WHERE f.version = ? ORDER BY f.id",
-        (SIGNATURE_VERSION,),
-    ).fetchall()
+_FINGERPRINTS = (
+    "SELECT f.id, f.shingles, f.signature, f.word_hashes, f.word_counts, f.name_hashes, "
+    "f.name_counts, d.date, d.source, d.byline, substr(d.body, 1, 120) "
+    "FROM related_fingerprints f JOIN docs d ON d.id = f.id "
+    "AND d.content_hash = f.content_hash WHERE f.version = ?"
+)
+
+
+def load_fingerprints(db: sqlite3.Connection, ids: Sequence[str] | None = None) -> Loaded:
+    """Every current fingerprint, or those of `ids` (ids sorted either way)."""
+    if ids is None:
+        rows = db.execute(_FINGERPRINTS + " ORDER BY f.id", (SIGNATURE_VERSION,)).fetchall()
+    else:
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows.extend(db.execute(_FINGERPRINTS + f" AND f.id IN ({marks})",
+                                   (SIGNATURE_VERSION, *chunk)).fetchall())  # fmt: skip
+        rows.sort(key=lambda r: r[0])
     facts = []
     terms = []
     signatures = np.empty((len(rows), NUM_PERM), dtype=np.uint32)
@@ -208,14 +262,43 @@ def replace_results(
     db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
 
 
-def covered(db: sqlite3.Connection) -> dict[str, str]:
-    """(id -> content hash) of the articles the stored results were computed for."""
-    return dict(db.execute("SELECT id, content_hash FROM related_seen").fetchall())
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Articles written or deleted since the stored results, by what happened to them."""
+
+    added: list[str]
+    changed_or_removed: list[str]
+
+    @property
+    def nothing(self) -> bool:
+        return not self.added and not self.changed_or_removed
 
 
-def numbered_clusters(db: sqlite3.Connection) -> dict[int, Cluster]:
-    rows = db.execute("SELECT cluster, kind, original, members FROM related_clusters")
-    return {r[0]: Cluster(r[1], r[2], tuple(json.loads(r[3]))) for r in rows}
+def pending(db: sqlite3.Connection) -> Pending:
+    """The change log (filled by triggers on `docs`) against the articles the results cover;
+    an article written again unchanged counts as nothing."""
+    added, other = [], []
+    for doc, now, seen in db.execute(
+        "SELECT c.id, d.content_hash, s.content_hash FROM related_changes c "
+        "LEFT JOIN docs d ON d.id = c.id LEFT JOIN related_seen s ON s.id = c.id ORDER BY c.id"
+    ):
+        if now is not None and seen is None:
+            added.append(doc)
+        elif now != seen:
+            other.append(doc)
+    return Pending(added, other)
+
+
+def clear_changes(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM related_changes")
+
+
+def covered_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM related_seen").fetchone()[0])
+
+
+def cluster_counts(db: sqlite3.Connection) -> dict[str, int]:
+    return dict(db.execute("SELECT kind, COUNT(*) FROM related_clusters GROUP BY kind"))
 
 
 def add_results(
@@ -243,6 +326,33 @@ def add_results(
             db.execute(f"UPDATE related_docs SET {column} = ? WHERE id = ?", (number, member))
     db.executemany("INSERT OR REPLACE INTO related_seen(id, content_hash) VALUES (?, ?)", covered)
     db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES ('state', ?)", (state,))
+
+
+def memberships(
+    db: sqlite3.Connection, ids: Sequence[str]
+) -> dict[str, tuple[int | None, int | None]]:
+    """(version cluster, event group) numbers of the given articles that have any."""
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        for doc, versions, event in db.execute(
+            f"SELECT id, versions, event FROM related_docs WHERE id IN ({marks})", chunk
+        ):
+            out[doc] = (versions, event)
+    return out
+
+
+def cluster(db: sqlite3.Connection, number: int) -> Cluster:
+    r = db.execute(
+        "SELECT kind, original, members FROM related_clusters WHERE cluster = ?", (number,)
+    ).fetchone()
+    return Cluster(r[0], r[1], tuple(json.loads(r[2])))
+
+
+def next_cluster_number(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT MAX(cluster) FROM related_clusters").fetchone()
+    return 0 if row is None or row[0] is None else int(row[0]) + 1
 
 
 def clusters(db: sqlite3.Connection) -> list[Cluster]:

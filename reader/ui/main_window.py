@@ -37,12 +37,15 @@ from reader.entities.resolve import Resolution
 from reader.index.builder import BuildReport
 from reader.related.clusters import Cluster
 from reader.related.relating import Related
+from reader.related.timeline import story_timeline
+from reader.ui.cluster.timeline import StoryTimelineView
 from reader.ui.cluster.view import ClusterView, version_order
 from reader.ui.compare.view import CompareView
 from reader.ui.corpus_session import CorpusSession
 from reader.ui.docks.entities import EntitiesDock
 from reader.ui.docks.problems import ProblemsDock
 from reader.ui.docks.related import RelatedDock
+from reader.ui.jobs import JobRunner
 from reader.ui.models.document_table import DATE, SOURCE, TITLE, VERSIONS, WORDS, DocumentTableModel
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.search_bar import SearchBar
@@ -51,6 +54,14 @@ from reader.ui.settings import UiSettings, window_state
 from reader.ui.shortcuts import BY_ACTION, shortcuts_markdown
 
 APP_NAME = "Corpus Reader"
+
+
+def warm_up_comparing() -> None:
+    """Import what the first compare view needs (rapidfuzz loads numpy: 0.2–0.3 s) on a worker
+    thread once the list is shown, so opening that view does not stall the window (28 ms
+    longest stall in a thread against 210 ms on the GUI thread)."""
+    import numpy  # noqa: F401
+    import rapidfuzz.process  # noqa: F401
 
 
 class MainWindow(QMainWindow):
@@ -141,6 +152,12 @@ class MainWindow(QMainWindow):
         self.compare_view: CompareView | None = None
         self.cluster_view: ClusterView | None = None
         self._version_cluster: Cluster | None = None
+        self._event_group: Cluster | None = None
+        self._version_clusters: dict[str, Cluster] = {}
+        """Each article's version cluster, from the last relating run."""
+        self.timeline_view: StoryTimelineView | None = None
+        self._warm_jobs = JobRunner(self)
+        self._warmed = False
 
         self.status_label = QLabel(self)
         self.hit_label = QLabel(self)
@@ -200,6 +217,8 @@ class MainWindow(QMainWindow):
         compare.setEnabled(False)  # until a related story is selected
         cluster = a("related.cluster", self.show_cluster)
         cluster.setEnabled(False)  # until the open article is known to have versions
+        timeline = a("related.timeline", self.show_timeline)
+        timeline.setEnabled(False)  # until the open article is known to have related stories
         a("index.update", self._on_update_index)
         a("index.cancel", self.cancel_job)
         a("help.shortcuts", self.show_shortcuts)
@@ -226,6 +245,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("S&tories")
         menu.addAction(acts["related.compare"])
         menu.addAction(acts["related.cluster"])
+        menu.addAction(acts["related.timeline"])
         menu = self.menuBar().addMenu("&Index")
         menu.addAction(acts["index.update"])
         menu.addAction(acts["index.cancel"])
@@ -267,6 +287,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self._warm_jobs.shutdown()
         if self.session is not None:
             self.session.close()
         super().closeEvent(event)
@@ -383,6 +404,9 @@ class MainWindow(QMainWindow):
         if current is not None:
             self._select_id(current)
         self.listing_shown.emit(self.model.total)
+        if not self._warmed:
+            self._warmed = True
+            self._warm_jobs.start("warm up", lambda _p, _c: warm_up_comparing())
 
     def _on_problems(self, problems: list[Problem]) -> None:
         self.problems_dock.set_problems(problems)
@@ -570,13 +594,13 @@ class MainWindow(QMainWindow):
     # -- related stories -------------------------------------------------------------------
     def _on_clusters(self, clusters: list[Cluster]) -> None:
         """The Versions column: how many versions of its story the corpus holds."""
-        counts = {
-            doc: len(cluster.members)
+        self._version_clusters = {
+            doc: cluster
             for cluster in clusters
             if cluster.kind == "versions"
             for doc in cluster.members
         }
-        self.model.set_versions(counts)
+        self.model.set_versions({doc: len(c.members) for doc, c in self._version_clusters.items()})
         if not (self.session and self.session.indexing):
             self._hide_progress()
         if self._open_id is not None and self.session is not None:
@@ -586,7 +610,7 @@ class MainWindow(QMainWindow):
     def _on_related(self, related: Related) -> None:
         if related.doc_id != self._open_id:
             return
-        self._set_version_cluster(related.version_cluster)
+        self._set_version_cluster(related.version_cluster, related.event_group)
         rows: list[tuple[str, str, str, str]] = []
         for story, kind in [(s, "version") for s in related.versions] + [
             (s, "same event") for s in related.same_event
@@ -641,9 +665,40 @@ class MainWindow(QMainWindow):
         self.compare_view.raise_()
         return self.compare_view
 
-    def _set_version_cluster(self, cluster: Cluster | None) -> None:
+    def _set_version_cluster(self, cluster: Cluster | None, group: Cluster | None = None) -> None:
         self._version_cluster = cluster if cluster and len(cluster.members) > 1 else None
+        self._event_group = group if group and len(group.members) > 1 else None
         self.actions_by_id["related.cluster"].setEnabled(self._version_cluster is not None)
+        self.actions_by_id["related.timeline"].setEnabled(
+            self._version_cluster is not None or self._event_group is not None
+        )
+
+    def show_timeline(self) -> StoryTimelineView | None:
+        """Show when each outlet ran the open article's story (Stories › Story timeline): its
+        versions and its same-event stories."""
+        cluster, group = self._version_cluster, self._event_group
+        if self.session is None or (cluster is None and group is None):
+            return None
+        ids = list(dict.fromkeys([*(cluster.members if cluster else ()),
+                                  *(group.members if group else ())]))  # fmt: skip
+        articles = [a for a in (self.session.article(i) for i in ids) if a is not None]
+        if len(articles) < 2:
+            self.status_label.setText("The related stories are no longer in the corpus.")
+            return None
+        # an event group may hold one or more version clusters: mark each one's versions
+        clusters = {self._version_clusters.get(i) for i in ids} | {cluster}
+        versions = {m for c in clusters if c is not None for m in c.members}
+        originals = {c.original for c in clusters if c is not None and c.original}
+        timeline = story_timeline(articles, versions, originals)
+        title = next((a.title for a in articles if a.id == self._open_id and a.title), "")
+        if self.timeline_view is not None:
+            self.timeline_view.close()
+            self.timeline_view.deleteLater()
+        self.timeline_view = StoryTimelineView(timeline, title or "this story", self)
+        self.timeline_view.open_requested.connect(self.open_article)
+        self.timeline_view.show()
+        self.timeline_view.raise_()
+        return self.timeline_view
 
     def show_cluster(self) -> ClusterView | None:
         """Show the cluster view of the open article's version cluster (Stories › Version
@@ -663,6 +718,7 @@ class MainWindow(QMainWindow):
             self.cluster_view.deleteLater()
         self.cluster_view = ClusterView(base, version_order(versions), self)
         self.cluster_view.compare_requested.connect(self.compare)
+        self.cluster_view.open_requested.connect(self.open_article)
         self.cluster_view.show()
         self.cluster_view.raise_()
         return self.cluster_view

@@ -66,6 +66,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("view.problems", "Show the problems panel", ("Ctrl+Shift+P",), "dialog-warning"),
     Shortcut("related.compare", "Compare with the selected version", ("Ctrl+D",)),
     Shortcut("related.cluster", "Version cluster", ("Ctrl+Shift+K",)),
+    Shortcut("related.timeline", "Story timeline", ("Ctrl+Shift+T",)),
     Shortcut("compare.next_change", "Next change", ("Alt+Down",), where="compare view"),
     Shortcut("compare.previous_change", "Previous change", ("Alt+Up",), where="compare view"),
     Shortcut("index.update", "Update the index", ("F5",), "view-refresh", Std.Refresh),

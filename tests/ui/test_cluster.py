@@ -76,3 +76,65 @@ def test_the_action_is_off_for_an_article_without_versions(qtbot, window) -> Non
     with qtbot.waitSignal(window.session.related_ready, timeout=LISTING_TIMEOUT_MS):
         window.open_article("000_93546f115f4d6ef1.txt")
     assert not action.isEnabled()
+
+
+def test_the_cluster_view_plots_who_ran_the_story_first(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    view = _open_cluster(qtbot, window)
+    plot = view.timeline
+    rects = plot.marker_rects()
+    assert set(rects) == {BASE, V002}  # 004 carries no date: named under the axis instead
+    assert rects[BASE].center().x() < rects[V002].center().x()
+    assert "Undated (1)" in plot._undated_text()
+    with qtbot.waitSignal(window.article_shown, timeout=LISTING_TIMEOUT_MS):
+        qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=rects[BASE].center().toPoint())
+    assert window._open_id == BASE
+
+
+def test_story_timeline_of_a_same_event_story_lists_all_five(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    action = window.actions_by_id["related.timeline"]
+    nyt = "000_93546f115f4d6ef1.txt"
+    with qtbot.waitSignal(window.article_shown, timeout=LISTING_TIMEOUT_MS):
+        window.open_article(nyt)
+    qtbot.waitUntil(action.isEnabled, timeout=LISTING_TIMEOUT_MS)
+    assert not window.actions_by_id["related.cluster"].isEnabled()  # 000 has no versions
+    action.trigger()
+    view = window.timeline_view
+    assert view is not None and view.isVisible()
+    items = [view.list.topLevelItem(i) for i in range(view.list.topLevelItemCount())]
+    ids = [item.data(0, Qt.ItemDataRole.UserRole) for item in items]
+    assert len(ids) == 5 and ids[:2] == [BASE, V002]
+    assert [items[0].text(1), items[1].text(1)] == ["first", "1 day later"]
+    kinds = {item.data(0, Qt.ItemDataRole.UserRole): item.text(3) for item in items}
+    assert kinds[BASE] == "likely original" and kinds[V004] == "version"
+    assert kinds[nyt] == "same event"
+    view.list.setFocus()
+    view.list.setCurrentItem(items[1])
+    with qtbot.waitSignal(window.article_shown, timeout=LISTING_TIMEOUT_MS):
+        qtbot.keyClick(view.list, Qt.Key.Key_Return)
+    assert window._open_id == V002
+
+
+def test_a_big_cluster_is_collated_on_a_worker(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reader.corpus.importer import load_article
+    from reader.ui.cluster.view import THREAD_ABOVE_WORDS
+
+    paragraphs = [
+        f"Paragraph {n} of the long wire story reports fact {n}, quotes source {n % 17} and adds "
+        f"a detail about place {n % 23} that later outlets may keep, cut or reword for space."
+        for n in range(1, 400)
+    ]
+    versions = {"base.txt": paragraphs, "cut.txt": paragraphs[::2], "more.txt": paragraphs[:300]}
+    for name, paras in versions.items():
+        (tmp_path / name).write_text("Long story\n\n" + "\n\n".join(paras), "utf-8")
+    base, *others = (load_article(tmp_path, name) for name in versions)
+    assert base.word_count + sum(o.word_count for o in others) > THREAD_ABOVE_WORDS
+    view = ClusterView(base, others)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.collation is None and view.waiting.isVisible()  # the window is not held up
+    with qtbot.waitSignal(view.collated, timeout=LISTING_TIMEOUT_MS):
+        pass
+    assert view.collation is not None and not view.waiting.isVisible()
+    assert len(view.cells) == len(paragraphs)
+    statuses = [cell.property("status") for cell in view.cells[1]]  # ¶2: cut by "cut.txt"
+    assert statuses == ["none", "whole"]

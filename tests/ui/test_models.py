@@ -91,3 +91,21 @@ def test_painting_the_list_keeps_none_alive(qtbot, qapp) -> None:
     finally:
         gc.enable()
     assert after - before > -10
+
+
+def test_related_dock_model(qtbot, qtmodeltester) -> None:
+    from reader.ui.docks.related import RelatedDock
+
+    dock = RelatedDock()
+    qtbot.addWidget(dock)
+    dock.set_related(
+        [
+            ("002.txt", "Putin in China for show of support", "AP", "version · 59% kept"),
+            ("000.txt", "On the eve of his meeting with Xi", "", "same event · names 75% alike"),
+        ]
+    )
+    qtmodeltester.check(dock.model)
+    assert dock.model.rowCount() == 2 and dock.note.isHidden()
+    dock.set_related([])
+    qtmodeltester.check(dock.model)
+    assert dock.model.rowCount() == 0

@@ -31,10 +31,15 @@ from PySide6.QtWidgets import (
 
 from reader.corpus.model import Article
 from reader.related.collation import Collation, Kept, collate
+from reader.related.timeline import story_timeline
+from reader.ui.cluster.timeline import TimelinePlot
+from reader.ui.jobs import JobRunner
 
 STATUS_COLOUR = {"whole": "#3f9b4f", "edited": "#e0a526", "none": "#d8d8d8"}
 STATUS_TEXT = {"whole": "kept whole", "edited": "kept, edited", "none": "not kept"}
 CELL_SIZE = 14
+THREAD_ABOVE_WORDS = 20_000
+"""Clusters with more words than this are collated on a worker (the window stays live)."""
 ADDED_PREVIEW = 160
 """Characters of an added paragraph shown in the list; the whole text is its tooltip."""
 
@@ -72,6 +77,8 @@ class ClusterView(QWidget):
     """A version cluster: the base with kept-by bars, the versions beside it."""
 
     compare_requested = Signal(str, str)  # (base id, version id)
+    open_requested = Signal(str)  # a story picked on the timeline
+    collated = Signal()
 
     def __init__(
         self, base: Article, versions: Sequence[Article], parent: QWidget | None = None
@@ -80,15 +87,47 @@ class ClusterView(QWidget):
         self.setObjectName("clusterView")
         self.base = base
         self.versions = list(versions)
-        self.collation: Collation = collate([base, *self.versions], normalise=True)
+        self.collation: Collation | None = None
         self.cells: list[list[QFrame]] = []
         """cells[base paragraph][version]: the kept-by bar's cells."""
         self.setWindowTitle(f"Version cluster — {base.title or base.id}")
-        self._build()
+        self._layout = QVBoxLayout(self)
+        self.waiting = QLabel(f"Collating {len(self.versions) + 1} versions…", self)
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(self.waiting, 1)
+        self._runner = JobRunner(self)
         self.resize(1300, 800)
+        stories = [base, *self.versions]
+        if sum(a.word_count for a in stories) <= THREAD_ABOVE_WORDS:
+            self.show_collation(collate(stories, normalise=True))
+            return
+
+        def progress(done: int, total: int, _what: str) -> None:
+            self.waiting.setText(f"Collating versions… {done} of {total}")
+
+        self._runner.start(
+            "collate",
+            lambda report, cancel: collate(stories, progress=report, cancel=cancel),
+            on_done=self.show_collation,
+            on_progress=progress,
+        )
+
+    def show_collation(self, collation: object) -> None:
+        """Draw the collation (on the GUI thread, however it was computed)."""
+        if not isinstance(collation, Collation):
+            return
+        self.collation = collation
+        self.waiting.hide()
+        self._build()
+        self.collated.emit()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._runner.shutdown()
+        super().closeEvent(event)
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
+        assert self.collation is not None
         n = len(self.versions)
         header = QLabel(
             f"<b>Base:</b> {_escape(self.base.title or self.base.id)} — "
@@ -184,12 +223,19 @@ class ClusterView(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([780, 620])
-        layout = QVBoxLayout(self)
+        ids = [a.id for a in (self.base, *self.versions)]
+        timeline = story_timeline([self.base, *self.versions], ids, (self.base.id,))
+        self.timeline = TimelinePlot(timeline, self)
+        self.timeline.entry_activated.connect(self.open_requested)
+        self.timeline.setToolTip("When each outlet ran it: click a story to open it")
+        layout = self._layout
         layout.addWidget(header)
+        layout.addWidget(self.timeline)
         layout.addLayout(legend)
         layout.addWidget(splitter, 1)
 
     def _version_item(self, v: int, article: Article) -> QTreeWidgetItem:
+        assert self.collation is not None
         summary = self.collation.diffs[v].summary
         additions = self.collation.additions[v]
         item = QTreeWidgetItem(
@@ -218,6 +264,8 @@ class ClusterView(QWidget):
 
     def show_additions(self, item: QTreeWidgetItem | None) -> None:
         """The current version's added paragraphs in full, below the list."""
+        if self.collation is None:
+            return
         v = self._top_index(item)
         if v is None or v < 0:
             self.additions_pane.clear()

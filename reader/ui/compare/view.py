@@ -16,13 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
-    QFont,
-    QPainter,
-    QPaintEvent,
     QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
@@ -41,9 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from reader.corpus.model import Article
-from reader.related.chunks import LABEL_TEXT, AlignedRow, ArticleDiff
+from reader.related.chunks import AlignedRow, ArticleDiff
 from reader.related.diff import diff_articles
 from reader.related.render import to_html, to_markdown
+from reader.ui.compare.colours import BOUNDED, DELETED, INSERTED, MOVED, STYLE
+from reader.ui.compare.gutter import GUTTER_WIDTH, ChangeGutter
+from reader.ui.compare.overview import OverviewStrip
 from reader.ui.jobs import JobRunner
 from reader.ui.shortcuts import BY_ACTION
 
@@ -51,27 +51,23 @@ Side = Literal["a", "b"]
 
 THREAD_ABOVE_WORDS = 20_000
 """Pairs with more words than this are diffed on a worker thread."""
-
-DELETED = QColor("#fbd3d3")
-INSERTED = QColor("#cdeecd")
-STYLE = QColor("#fff1c9")
-MOVED = QColor("#e3e6fb")
-GUTTER_WIDTH = 150
+WORD_CHANGES_PER_ROW = 200
+"""A row with more word changes than this is tinted as a whole until the reader asks for its
+word changes: hundreds of tiny marks in one paragraph are unreadable, and each costs a format
+run in the text layout."""
 
 EntityList = Sequence[tuple[str, str]]
 """(type, name) pairs, as `reader.entities.lookup.EntityChanges` holds them."""
 
 
-def row_labels(row: AlignedRow) -> list[str]:
-    """The words shown beside a changed row: its kind, then its labels (no repeats)."""
-    words: list[str] = []
-    if row.kind in ("added", "removed", "moved", "merged", "split"):
-        words.append(LABEL_TEXT[row.kind])
-    elif row.kind == "edited":
-        words.append("edited")
-    own = {"added", "removed", "moved", "merged", "split"}
-    words += [LABEL_TEXT[x] for x in row.labels if x not in own]
-    return list(dict.fromkeys(words))
+def headline(article: Article) -> str:
+    """Title and outlet, as the panes' headings name an article."""
+    title = article.title or article.id
+    return f"{title} — {article.source}" if article.source else title
+
+
+def word_changes(row: AlignedRow) -> int:
+    return sum(1 for chunk in row.chunks if chunk.tag not in ("equal", "move"))
 
 
 class _Pane(QTextBrowser):
@@ -83,66 +79,13 @@ class _Pane(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+        # Always there: a scroll bar appearing once one side is padded would narrow that pane,
+        # re-wrap its text and undo the alignment just computed.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.document().setDocumentMargin(8)
 
     def loadResource(self, _type: int, _name: object) -> object:
         return None  # never fetch anything a text might name
-
-
-class _Gutter(QWidget):
-    """The strip between the panes: each changed row's labels at the row's height."""
-
-    clicked = Signal(int)
-
-    def __init__(self, view: CompareView) -> None:
-        super().__init__(view)
-        self.view = view
-        self.setFixedWidth(GUTTER_WIDTH)
-        self.setObjectName("compareGutter")
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        view = self.view
-        if view.diff is None or not view.row_tops:
-            return
-        painter = QPainter(self)
-        font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
-        painter.setFont(font)
-        parent = self.parentWidget()
-        if parent is None:
-            return
-        viewport = view.pane_a.viewport()
-        offset = viewport.mapTo(parent, viewport.rect().topLeft()).y() - self.y()
-        scroll = view.pane_a.verticalScrollBar().value()
-        tops = view.row_tops["a"]
-        for i, row in enumerate(view.diff.rows):
-            words = row_labels(row) if row.is_change else []
-            if not words:
-                continue
-            y = tops[i] - scroll + offset
-            height = (tops[i + 1] if i + 1 < len(tops) else view.doc_height("a")) - tops[i]
-            if y + height < 0 or y > self.height():
-                continue
-            colour = {"removed": DELETED, "added": INSERTED, "moved": MOVED}.get(row.kind, STYLE)
-            if row.kind == "equal":
-                colour = STYLE
-            rect = QRectF(2, y + 2, self.width() - 4, max(height - 4, 14))
-            painter.fillRect(QRectF(2, y + 2, 4, rect.height()), colour.darker(130))
-            painter.setPen(self.palette().text().color())
-            weight = QFont.Weight.Bold if i == view.current_row else QFont.Weight.Normal
-            font.setWeight(weight)
-            painter.setFont(font)
-            painter.drawText(rect.adjusted(8, 0, 0, 0), Qt.TextFlag.TextWordWrap, "\n".join(words))
-        painter.end()
-
-    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        view = self.view
-        if view.diff is None or not view.row_tops:
-            return
-        offset = view.pane_a.viewport().mapTo(self, view.pane_a.viewport().rect().topLeft()).y()
-        y = event.position().y() - offset + view.pane_a.verticalScrollBar().value()
-        row = max(bisect.bisect_right(view.row_tops["a"], y) - 1, 0)
-        self.clicked.emit(row)
 
 
 class CompareView(QWidget):
@@ -162,6 +105,7 @@ class CompareView(QWidget):
         self.a, self.b = a, b
         self.entities = entities  # (added in B, removed from A), or None when not extracted
         self.diff: ArticleDiff | None = None
+        self._bounded: tuple[ArticleDiff, list[int]] | None = None
         self.current_row = -1
         self.row_tops: dict[Side, list[float]] = {}
         self._syncing = False
@@ -179,8 +123,9 @@ class CompareView(QWidget):
             label.setStyleSheet("font-weight: bold;")
         self.pane_a = _Pane("comparePaneA", self)
         self.pane_b = _Pane("comparePaneB", self)
-        self.gutter = _Gutter(self)
+        self.gutter = ChangeGutter(self)
         self.gutter.clicked.connect(self.go_to_row)
+        self.overview = OverviewStrip(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("compareSummary")
         self.summary.setWordWrap(True)
@@ -190,6 +135,17 @@ class CompareView(QWidget):
         self.normalise = QCheckBox("Ignore style (quotes, dashes, case, look-alike letters)", self)
         self.normalise.setChecked(True)
         self.normalise.toggled.connect(lambda _on: self.compute())
+        self.wrap = QCheckBox("Wrap lines", self)
+        self.wrap.setChecked(True)
+        self.wrap.toggled.connect(self.set_wrap)
+        self.words_button = QPushButton("Show all word changes", self)
+        self.words_button.setToolTip(
+            f"Paragraphs with more than {WORD_CHANGES_PER_ROW} word changes are tinted as a "
+            "whole; this marks every changed word in them"
+        )
+        self.words_button.clicked.connect(self.show_all_word_changes)
+        self.words_button.hide()
+        self.all_words = False
         self.swap_button = QPushButton("Swap sides", self)
         self.swap_button.clicked.connect(self.swap)
         self.export_button = QPushButton("Export…", self)
@@ -203,6 +159,8 @@ class CompareView(QWidget):
         )
         top = QHBoxLayout()
         top.addWidget(self.normalise)
+        top.addWidget(self.wrap)
+        top.addWidget(self.words_button)
         top.addStretch(1)
         top.addWidget(legend)
         top.addWidget(self.swap_button)
@@ -211,11 +169,13 @@ class CompareView(QWidget):
         titles.addWidget(self.title_a, 1)
         titles.addSpacing(GUTTER_WIDTH)
         titles.addWidget(self.title_b, 1)
+        titles.addSpacing(self.overview.width())
         panes = QHBoxLayout()
         panes.setSpacing(0)
         panes.addWidget(self.pane_a, 1)
         panes.addWidget(self.gutter)
         panes.addWidget(self.pane_b, 1)
+        panes.addWidget(self.overview)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
@@ -226,6 +186,10 @@ class CompareView(QWidget):
         for pane, side in ((self.pane_a, "a"), (self.pane_b, "b")):
             bar = pane.verticalScrollBar()
             bar.valueChanged.connect(lambda v, s=side: self._on_scrolled(s, v))
+            bar.rangeChanged.connect(lambda _lo, _hi: self.overview.update())
+            pane.horizontalScrollBar().valueChanged.connect(
+                lambda v, s=side: self._on_scrolled_across(s, v)
+            )
             pane.viewport().installEventFilter(self)
         self._realign_timer = QTimer(self, singleShot=True, interval=0)
         self._realign_timer.timeout.connect(self.realign)
@@ -250,8 +214,8 @@ class CompareView(QWidget):
         self._generation += 1
         generation = self._generation
         a, b, normalise = self.a, self.b, self.normalise.isChecked()
-        self.title_a.setText(f"A: {a.title or a.id} — {a.source or ''}")
-        self.title_b.setText(f"B: {b.title or b.id} — {b.source or ''}")
+        self.title_a.setText(f"A: {headline(a)}")
+        self.title_b.setText(f"B: {headline(b)}")
         self.setWindowTitle(f"Compare: {a.title or a.id} / {b.title or b.id}")
         if a.word_count + b.word_count <= THREAD_ABOVE_WORDS:
             self.show_diff(diff_articles(a, b, normalise=normalise))
@@ -269,6 +233,7 @@ class CompareView(QWidget):
     def show_diff(self, diff: ArticleDiff) -> None:
         self.diff = diff
         self.current_row = -1
+        self.all_words = False
         s = diff.summary
         self.summary.setText(
             f"A keeps {s.kept:.0%} of its words in B · {s.words_added} words added · "
@@ -278,8 +243,31 @@ class CompareView(QWidget):
         self.entity_label.setText(self._entity_text())
         self._fill(self.pane_a, diff.a_text, "a")
         self._fill(self.pane_b, diff.b_text, "b")
+        self.words_button.setVisible(bool(self.bounded_rows()))
         self.realign()
         self.diff_shown.emit()
+
+    def bounded_rows(self) -> list[int]:
+        """Rows tinted as a whole because their word changes are too many to mark."""
+        if self.diff is None or self.all_words:
+            return []
+        if self._bounded is None or self._bounded[0] is not self.diff:
+            rows = self.diff.rows
+            self._bounded = (
+                self.diff,
+                [i for i, row in enumerate(rows) if word_changes(row) > WORD_CHANGES_PER_ROW],
+            )
+        return self._bounded[1]
+
+    def show_all_word_changes(self) -> None:
+        """Mark every word change, long paragraphs too (the reader asked for it)."""
+        if self.diff is None or self.all_words:
+            return
+        self.all_words = True
+        self._fill(self.pane_a, self.diff.a_text, "a")
+        self._fill(self.pane_b, self.diff.b_text, "b")
+        self.words_button.hide()
+        self.realign()
 
     def _entity_text(self) -> str:
         if self.entities is None:
@@ -294,17 +282,21 @@ class CompareView(QWidget):
     def _fill(self, pane: _Pane, text: str, side: Side) -> None:
         """The body verbatim (position = offset), then the chunks coloured in place."""
         assert self.diff is not None
-        pane.setPlainText(text)
+        pane.setPlainText(text + "\n")  # an empty last block: rows after the text sit above it
         doc = pane.document()
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         change = DELETED if side == "a" else INSERTED
-        for row in self.diff.rows:
+        bounded = set(self.bounded_rows())
+        for i, row in enumerate(self.diff.rows):
             start, end = row.a_span if side == "a" else row.b_span
             if end <= start:
                 continue
             if row.kind == "moved":
                 self._paint(cursor, start, end, background=MOVED)
+            if i in bounded:
+                self._paint(cursor, start, end, background=BOUNDED)
+                continue
             for chunk in row.chunks:
                 c0, c1 = (chunk.a_start, chunk.a_end) if side == "a" else (chunk.b_start,
                                                                           chunk.b_end)  # fmt: skip
@@ -338,7 +330,8 @@ class CompareView(QWidget):
 
     # -- what a test (or the gutter) asks ----------------------------------------------------
     def char_kind(self, side: Side, offset: int) -> str:
-        """How a character is drawn: "deleted", "inserted", "style", "moved" or "plain"."""
+        """How a character is drawn: "deleted", "inserted", "style", "moved", "bounded" (a
+        long paragraph tinted whole) or "plain"."""
         pane = self.pane_a if side == "a" else self.pane_b
         cursor = QTextCursor(pane.document())
         cursor.setPosition(offset + 1)  # the format of the character before the cursor
@@ -353,6 +346,7 @@ class CompareView(QWidget):
             INSERTED.name(): "inserted",
             STYLE.name(): "style",
             MOVED.name(): "moved",
+            BOUNDED.name(): "bounded",
         }.get(colour.name() if colour is not None else "", "plain")
 
     def doc_height(self, side: Side) -> float:
@@ -360,75 +354,68 @@ class CompareView(QWidget):
         return pane.document().documentLayout().documentSize().height()
 
     # -- alignment ---------------------------------------------------------------------------
-    def _blocks_height(self, doc: QTextDocument, start: int, end: int) -> float:
-        layout = doc.documentLayout()
-        first = layout.blockBoundingRect(doc.findBlock(start))
-        last = layout.blockBoundingRect(doc.findBlock(max(end - 1, start)))
-        return last.bottom() - first.top()
+    def _anchors(self, side: Side) -> list[int]:
+        """Where each row starts on one side, as a text position, and last the end sentinel.
+
+        A row with text starts at its first character that is not a line break (the core may
+        give a row the blank line before it); an empty row sits at its insertion point, which
+        past the end of the text is the empty block `_fill` appends.
+        """
+        assert self.diff is not None
+        text = self.diff.a_text if side == "a" else self.diff.b_text
+        end = len(text) + 1
+        out = []
+        for row in self.diff.rows:
+            s, e = row.a_span if side == "a" else row.b_span
+            while s < e - 1 and text[s] == "\n":
+                s += 1
+            out.append(s if s < len(text) else end)
+        out.append(end)
+        return out
 
     def realign(self) -> None:
-        """Give the shorter side of each row a margin so the rows line up, then note row tops."""
+        """Pad each side so every row starts at the same height on both, then note row tops.
+
+        With the margins cleared, each row's natural top is its anchor block's top. Walking the
+        rows in order, whichever side is behind gets the difference as a bottom margin on the
+        block just above that row's anchor, so everything below moves down by exactly that much
+        (wrapping does not change: the panes' scroll bars are always shown). A last, virtual row
+        at the end sentinel makes both documents equally tall.
+        """
         if self.diff is None:
             return
-        docs = {"a": self.pane_a.document(), "b": self.pane_b.document()}
-        for doc in docs.values():
-            self._set_margins(doc, {})
-        spans = {
-            "a": [r.a_span for r in self.diff.rows],
-            "b": [r.b_span for r in self.diff.rows],
-        }
-        heights = {
-            side: [self._blocks_height(docs[side], s, e) if e > s else 0.0 for s, e in spans[side]]
-            for side in ("a", "b")
-        }
-        margins: dict[Side, dict[int, list[float]]] = {"a": {}, "b": {}}
-        gaps: dict[Side, list[float]] = {"a": [], "b": []}  # spacer before each row's start
-        pairs: tuple[tuple[Side, Side], ...] = (("a", "b"), ("b", "a"))
         both: tuple[Side, ...] = ("a", "b")
-        for i in range(len(self.diff.rows)):
-            for side, other in pairs:
-                extra = heights[other][i] - heights[side][i]
-                s, e = spans[side][i]
-                doc = docs[side]
-                if extra <= 0:
-                    gaps[side].append(0.0)
-                    continue
-                if e > s:  # the side has text: pad below its last block
-                    number = doc.findBlock(e - 1).blockNumber()
-                    margins[side].setdefault(number, [0.0, 0.0])[1] += extra
-                    gaps[side].append(0.0)
-                else:  # nothing on this side: a spacer above the block at the insertion point
-                    if s >= doc.characterCount() - 1:
-                        entry = margins[side].setdefault(doc.blockCount() - 1, [0.0, 0.0])
-                        gaps[side].append(-(entry[1] + 1))  # marks "after the last block"
-                        entry[1] += extra
-                    else:
-                        number = doc.findBlock(s).blockNumber()
-                        entry = margins[side].setdefault(number, [0.0, 0.0])
-                        gaps[side].append(entry[0])
-                        entry[0] += extra
-        for side in both:
-            self._set_margins(docs[side], margins[side])
-        self.row_tops = {}
+        docs = {"a": self.pane_a.document(), "b": self.pane_b.document()}
+        anchors = {side: self._anchors(side) for side in both}
+        natural: dict[Side, list[float]] = {}
+        blocks: dict[Side, list[int]] = {}
         for side in both:
             doc = docs[side]
+            self._set_margins(doc, {})
             layout = doc.documentLayout()
-            tops: list[float] = []
-            for i, (s, e) in enumerate(spans[side]):
-                rect = layout.blockBoundingRect(doc.findBlock(min(s, doc.characterCount() - 1)))
-                gap = gaps[side][i]
-                block = doc.findBlock(min(s, doc.characterCount() - 1))
-                if e > s:  # the block's rect starts below its top margin (a spacer)
-                    top = rect.top()
-                elif gap < 0:  # after the last block, inside its bottom margin
-                    last = doc.lastBlock()
-                    rect = layout.blockBoundingRect(last)
-                    top = rect.bottom() - last.blockFormat().bottomMargin() + (-gap - 1)
+            found = [doc.findBlock(pos) for pos in anchors[side]]
+            natural[side] = [layout.blockBoundingRect(block).top() for block in found]
+            blocks[side] = [block.blockNumber() for block in found]
+        margins: dict[Side, dict[int, list[float]]] = {"a": {}, "b": {}}
+        padding: dict[Side, float] = {"a": 0.0, "b": 0.0}
+        tops: dict[Side, list[float]] = {"a": [], "b": []}
+        for i in range(len(anchors["a"])):
+            ahead = (natural["b"][i] + padding["b"]) - (natural["a"][i] + padding["a"])
+            if abs(ahead) > 0.01:
+                side: Side = "a" if ahead > 0 else "b"
+                number = blocks[side][i]
+                if number > 0:  # below the block above the anchor
+                    margins[side].setdefault(number - 1, [0.0, 0.0])[1] += abs(ahead)
                 else:
-                    top = rect.top() - block.blockFormat().topMargin() + gap
-                tops.append(top)
-            self.row_tops[side] = tops
+                    margins[side].setdefault(0, [0.0, 0.0])[0] += abs(ahead)
+                padding[side] += abs(ahead)
+            for s in both:
+                tops[s].append(natural[s][i] + padding[s])
+        for side in both:
+            self._set_margins(docs[side], margins[side])
+        self.row_tops = {side: tops[side][:-1] for side in both}
         self.gutter.update()
+        self.overview.update()
 
     @staticmethod
     def _set_margins(doc: QTextDocument, margins: dict[int, list[float]]) -> None:
@@ -452,6 +439,7 @@ class CompareView(QWidget):
         """Scroll the other pane to the same place in the same row (guarded: no ping-pong)."""
         if self._syncing or not self.row_tops:
             self.gutter.update()
+            self.overview.update()
             return
         other: Side = "b" if side == "a" else "a"
         self._syncing = True
@@ -462,6 +450,25 @@ class CompareView(QWidget):
         finally:
             self._syncing = False
         self.gutter.update()
+        self.overview.update()
+
+    def _on_scrolled_across(self, side: Side, value: int) -> None:
+        """Without wrapping, both panes show the same columns (guarded like the vertical)."""
+        if self._syncing:
+            return
+        other = self.pane_b if side == "a" else self.pane_a
+        self._syncing = True
+        try:
+            other.horizontalScrollBar().setValue(value)
+        finally:
+            self._syncing = False
+
+    def set_wrap(self, on: bool) -> None:
+        """Wrap long lines at the pane's width, or keep each paragraph on one line."""
+        mode = QTextBrowser.LineWrapMode.WidgetWidth if on else QTextBrowser.LineWrapMode.NoWrap
+        for pane in (self.pane_a, self.pane_b):
+            pane.setLineWrapMode(mode)
+        self.realign()
 
     def _map_y(self, src: Side, dst: Side, y: float) -> float:
         """A document y on one side to the facing y on the other, through the rows' tops."""
@@ -497,6 +504,7 @@ class CompareView(QWidget):
         finally:
             self._syncing = False
         self.gutter.update()
+        self.overview.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
