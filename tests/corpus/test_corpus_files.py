@@ -63,3 +63,17 @@ def test_a_sites_repeated_recommended_stories_line_still_ends_the_story(tmp_path
     for article in import_corpus(tmp_path).articles:
         assert "Headline about something else" not in article.body
         assert article.body.count("Paragraph") == 4
+
+
+def test_a_short_html_page_is_read_not_reported_unparsable(tmp_path: Path) -> None:
+    """A page with little text sends trafilatura to its jusText fallback, which needs
+    lxml's HTML cleaner: a separate package since lxml 5.2 (`lxml[html-clean]`)."""
+    (tmp_path / "short.html").write_text(
+        "<html><head><title>Short page</title></head><body><div><p>Only a line here.</p>"
+        '</div><ul><li><a href="/">Home</a></li></ul></body></html>',
+        "utf-8",
+    )
+    result = import_corpus(tmp_path)
+    assert result.problems == []
+    [article] = result.articles
+    assert (article.title, article.body) == ("Short page", "Only a line here.")
