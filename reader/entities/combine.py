@@ -29,6 +29,10 @@ from reader.entities.model import Mention
 from reader.entities.names import TITLES, strip_possessive
 from reader.entities.sport import looks_like_person, team_key, team_names
 
+RULES_VERSION = 2
+"""Raise when a change here changes what is found: stored results carry it (through
+`extraction.extractor_id`), so every article is extracted again."""
+
 MODEL_LABELS = {
     "PERSON": "PERSON",
     "PER": "PERSON",
@@ -93,6 +97,8 @@ def combine(
         kind = MODEL_LABELS.get(label) or (OTHER if label in OTHER_LABELS else None)
         if kind is None:
             continue
+        if kind == "MONEY" and not _CURRENCY_RE.search(text[start:end]):
+            continue  # `more than 1 million` (people): the small model's MONEY without money
         if kind in NAME_LABELS:
             start, end = _repair(text, start, end, kind, gazetteer)
             if end <= start or not _plausible_name(text[start:end], kind, gazetteer):
@@ -117,6 +123,14 @@ def combine(
     return sorted(
         (_with_title(text, m) for m in mentions if m.type != OTHER), key=lambda m: m.start
     )
+
+
+_CURRENCY_RE = re.compile(
+    r"[$£€¥₽₹]|\b(?:[A-Z]{3}|dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rubles?|roubles?"
+    r"|rupees?|francs?|marks?|pesos?|won|lira|cents?|pence|bucks?|crowns?|kronor|kroner)\b",
+    re.IGNORECASE,
+)
+"""What makes a number money: a currency sign, code or name."""
 
 
 def gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:

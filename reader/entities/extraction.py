@@ -18,6 +18,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from reader.corpus.importer import Cancelled
+from reader.entities.combine import RULES_VERSION
 from reader.entities.model import NAME_TYPES, ExtractionReport, Mention
 from reader.entities.pipelines import choose
 from reader.entities.resolve import Resolution, resolve
@@ -43,7 +44,9 @@ def gazetteer_version() -> str:
 
 def extractor_id(pipeline: str | None = None) -> str:
     """Names the extractor and its data: a change means every article is extracted again."""
-    return f"{choose(pipeline).description} [gazetteer {gazetteer_version()}]"
+    return (
+        f"{choose(pipeline).description} [gazetteer {gazetteer_version()}, rules {RULES_VERSION}]"
+    )
 
 
 def open_entity_store(corpus_index: CorpusIndex) -> EntityStore:

@@ -165,3 +165,11 @@ def test_a_town_named_by_a_common_word_opening_a_sentence_is_a_word() -> None:
     assert ("Turkey", "PLACE") in _found("Turkey is a member of NATO.")  # a country
     # the same word written as a name elsewhere in the article is a name at the start too
     assert ("Bath", "PLACE") in _found("Bath is wet. Police in Bath said so.")
+
+
+def test_money_needs_a_currency() -> None:
+    text = "The deal, worth $4 billion, affects more than 1 million people and 20 million euros."
+    found = _found(text, ("$4 billion", "MONEY"), ("more than 1 million", "MONEY"),
+                   ("20 million euros", "MONEY"))  # fmt: skip
+    assert ("$4 billion", "MONEY") in found and ("20 million euros", "MONEY") in found
+    assert ("more than 1 million", "MONEY") not in found

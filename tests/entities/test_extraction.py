@@ -45,6 +45,16 @@ def test_gazetteer_fallback_corrects_minsk_and_vilnius() -> None:
     assert ("U.S.", "PLACE") in found
 
 
+def test_new_rules_mean_every_article_is_extracted_again(
+    gazetteer_corpus: CorpusIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.entities.extraction as extraction
+
+    monkeypatch.setattr(extraction, "RULES_VERSION", extraction.RULES_VERSION + 1)
+    report = extract_entities(gazetteer_corpus, pipeline="gazetteer")
+    assert (report.processed, report.unchanged) == (5, 0)
+
+
 def test_second_run_processes_only_changed_articles(gazetteer_corpus: CorpusIndex) -> None:
     again = extract_entities(gazetteer_corpus, pipeline="gazetteer")
     assert (again.processed, again.unchanged) == (0, 5)
