@@ -73,7 +73,7 @@ def extract_entities(
         raise ValueError(f"{corpus_index.root}: entities need the index first ({problem})")
     started = time.perf_counter()
     name = extractor_id(pipeline)
-    report = ExtractionReport(extractor=name)
+    report = ExtractionReport(extractor=name, description=choose(pipeline).description)
     with corpus_index.open_store() as docs, open_entity_store(corpus_index) as store:
         hashes = docs.content_hashes()
         done_before = store.extracted()

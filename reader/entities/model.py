@@ -78,6 +78,9 @@ class ExtractionReport:
     """What one extraction run did, for the status bar or the terminal."""
 
     extractor: str
+    """The extractor and the versions of its data (what stored results are keyed by)."""
+    description: str = ""
+    """The extractor in words, for people: "spaCy … + gazetteer", "gazetteer only (why)"."""
     processed: int = 0
     unchanged: int = 0
     removed: int = 0

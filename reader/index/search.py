@@ -16,10 +16,10 @@ from typing import Any, Literal
 import numpy as np
 from whoosh import scoring
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
-from whoosh.query import AndNot, FuzzyTerm, Not, NullQuery, Or, Query, Term
+from whoosh.query import AndNot, FuzzyTerm, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
-from reader.index.analysis import word_spans
+from reader.index.analysis import WORD_RE, fold_token, word_spans
 from reader.index.array_search import ArraySearcher, Matches, Unsupported
 from reader.index.builder import CorpusIndex
 from reader.index.schema import FIELD_BOOSTS, QUERY_FIELDS, SEARCH_FIELDS, build_schema
@@ -76,9 +76,42 @@ def expand_fuzzy(
     return query.accept(expand)
 
 
-def highlight_terms(query: Query, reader: IndexReader) -> set[str]:
+@dataclass(frozen=True, slots=True)
+class HitMarks:
+    """What to mark in a result's body: words the query looks for on their own, and phrases,
+    whose words are marked only where the whole phrase stands (`"military-technical"` does
+    not mark every "military")."""
+
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
+
+    def spans(self, body: str) -> list[tuple[int, int]]:
+        """Original-text spans of the hits in `body`."""
+        wanted = set(self.words).union(*self.phrases)
+        if not wanted:
+            return []
+        spans = word_spans(body, wanted)
+        if not self.phrases or not spans:
+            return spans
+        folded = [fold_token(body[s:e]) for s, e in spans]
+        keep = {i for i, word in enumerate(folded) if word in self.words}
+        for phrase in self.phrases:
+            n = len(phrase)
+            for i in range(len(spans) - n + 1):
+                if tuple(folded[i : i + n]) == phrase and all(
+                    WORD_RE.search(body, spans[j][1], spans[j + 1][0]) is None
+                    for j in range(i, i + n - 1)
+                ):  # the words follow one another, nothing but spaces and marks between
+                    keep.update(range(i, i + n))
+        return [spans[i] for i in sorted(keep)]
+
+
+def highlight_terms(query: Query, reader: IndexReader) -> HitMarks:
     """The indexed words a query looks for (prefixes and fuzzy words expanded), leaving out
-    those it excludes: what to mark in a result's body.
+    those it excludes, and its phrases: what to mark in a result's body.
 
     Asking Whoosh for each hit's matched terms instead makes it record terms for every
     matching document, not just one page. A word the parser spread over several fields is
@@ -93,10 +126,14 @@ def highlight_terms(query: Query, reader: IndexReader) -> set[str]:
         if key not in leaves or field == "body":
             leaves[key] = leaf
     found: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
     for leaf in leaves.values():
+        if isinstance(leaf, Phrase):
+            phrases.add(tuple(str(w) for w in leaf.words))
+            continue
         for _field, text in leaf.existing_terms(reader, expand=True):
             found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-    return found
+    return HitMarks(frozenset(found), tuple(sorted(phrases)))
 
 
 def _positive_leaves(query: Query) -> list[Query]:
@@ -276,14 +313,14 @@ class Searcher:
             shown = list(zip(self._arrays.doc_ids(docs), scores, strict=True))
         ids = [doc_id for doc_id, _score_value in shown]
         rows = self._store.bodies(ids)
-        terms = highlight_terms(query, self._searcher.reader()) if ids else set()
+        marks = highlight_terms(query, self._searcher.reader()) if ids else HitMarks(frozenset())
         hits: list[SearchHit] = []
         for doc_id, score in shown:
             row = rows.get(doc_id)
             if row is None:  # indexed but not yet in the store: an interrupted batch
                 continue
             body, title, date, source = row
-            spans = word_spans(body, terms) if terms else []
+            spans = marks.spans(body)
             snippet, snippet_spans = make_snippet(body, spans) if snippets else ("", [])
             hits.append(
                 SearchHit(
@@ -344,8 +381,7 @@ class Searcher:
         rows = self._store.bodies([doc_id]) if matched else {}
         if doc_id not in rows:
             return ()
-        terms = highlight_terms(query, self._searcher.reader())
-        return tuple(word_spans(rows[doc_id][0], terms)) if terms else ()
+        return tuple(highlight_terms(query, self._searcher.reader()).spans(rows[doc_id][0]))
 
     def _query(self, text: str) -> Query:
         """The parsed query, fuzzy words already expanded (see `expand_fuzzy`)."""

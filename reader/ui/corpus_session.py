@@ -41,6 +41,7 @@ class CorpusSession(QObject):
     hits_ready = Signal(object)  # ArticleHits
     entities_ready = Signal(object)  # reader.entities.resolve.Resolution
     entities_failed = Signal(str)
+    extractor_known = Signal(str)  # what found the entities, in words
     clusters_ready = Signal(list)  # list[reader.related.clusters.Cluster]
     related_ready = Signal(object)  # reader.related.relating.Related
 
@@ -121,8 +122,11 @@ class CorpusSession(QObject):
             on_cancelled=self._on_entities_cancelled,
         )
 
-    def _on_entities_done(self, _report: object) -> None:
+    def _on_entities_done(self, report: object) -> None:
         self._index_job = None
+        description = getattr(report, "description", None)
+        if isinstance(description, str) and description and not self._closed:
+            self.extractor_known.emit(description)
         self.search_service.index_changed()  # entity fields were written to the index
         self.load_entities()
         if self._rerun:

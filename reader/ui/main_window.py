@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         session.search_failed.connect(self._on_search_failed)
         session.hits_ready.connect(self._on_hits)
         session.entities_ready.connect(self._on_entities)
+        session.extractor_known.connect(self.entities_dock.set_extractor)
         session.clusters_ready.connect(self._on_clusters)
         session.related_ready.connect(self._on_related)
         self.related_dock.set_related([])

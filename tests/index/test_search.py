@@ -115,6 +115,21 @@ def test_hits_point_into_the_show_json_body(searcher: Searcher, sample_dir: Path
         assert all(body[s:e] == "Kremlin" for s, e in hit.hits)
 
 
+def test_a_phrase_marks_its_words_only_where_the_phrase_stands(
+    searcher: Searcher, sample_dir: Path
+) -> None:
+    [hit] = searcher.search('"military-technical moves"').hits
+    body = load_article(sample_dir, hit.id).body
+    assert body.count("military") > 1  # "military" alone elsewhere in 003: not a hit
+    assert [body[s:e] for s, e in hit.hits] == ["military", "technical", "moves"]
+    assert hit.hits[0][0] == body.index("military-technical moves")
+    assert searcher.hits_in('"military-technical moves"', hit.id) == hit.hits
+    # a word asked for on its own is marked everywhere, the phrase's words only in the phrase
+    [both] = [h for h in searcher.search('military OR "technical moves"').hits if h.id == hit.id]
+    assert [body[s:e] for s, e in both.hits].count("military") == body.count("military")
+    assert [body[s:e] for s, e in both.hits].count("technical") == 1
+
+
 def test_snippet_marks_the_hits(searcher: Searcher) -> None:
     hit = searcher.search("Massrali").hits[0]
     assert all(hit.snippet[s:e] == "Massrali" for s, e in hit.snippet_hits)

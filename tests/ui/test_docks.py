@@ -124,3 +124,12 @@ def test_versions_and_related_stories_fill_in(qtbot, window) -> None:
     related = {dock.model.row(r)[0]: dock.model.row(r)[3] for r in range(dock.model.rowCount())}
     assert related["002_ea469877a8e8ba82.txt"].startswith("version")
     assert related["004_411ed3200d205ea6.txt"].startswith("version")
+
+
+def test_the_entities_panel_says_what_found_the_entities(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from reader.entities.pipelines import choose
+
+    label = window.entities_dock.extractor
+    qtbot.waitUntil(lambda: not label.isHidden(), timeout=LISTING_TIMEOUT_MS)
+    assert label.text() == f"Found by: {choose().description}"
+    assert "gazetteer" in label.text()

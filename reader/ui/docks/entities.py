@@ -80,7 +80,23 @@ class EntitiesDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.note)
+        self.extractor = QLabel(self)
+        self.extractor.setObjectName("entitiesExtractor")
+        self.extractor.setWordWrap(True)
+        self.extractor.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
+        self.extractor.hide()
+        layout.addWidget(self.extractor)
         self.setWidget(body)
+
+    def set_extractor(self, description: str) -> None:
+        """Say what found the entities: the reader judges them by it (a gazetteer alone finds
+        only places and well-known organisations)."""
+        self.extractor.setText(f"Found by: {description}")
+        self.extractor.setToolTip(
+            "Choose the pipeline with CORPUS_READER_NER_PIPELINE; spaCy comes with the "
+            "'ner' extra (see the README, Entities)"
+        )
+        self.extractor.show()
 
     def set_entities(self, rows: list[EntityRow], note: str = "") -> None:
         self.model.set_rows(rows)
