@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QTableView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.ui.docks.note import dock_note
 from reader.ui.models.simple_table import TupleTableModel
 
 EntityRow = tuple[str, str, int]
@@ -68,9 +68,7 @@ class EntitiesDock(QDockWidget):
         self.view.clicked.connect(self._on_activated)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_menu)
-        self.note = QLabel("Entities appear when the corpus has been read.", self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
+        self.note = dock_note("Entities appear when the corpus has been read.", self)
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -80,10 +78,8 @@ class EntitiesDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.note)
-        self.extractor = QLabel(self)
+        self.extractor = dock_note("", self, padding="0 4px 4px 4px")
         self.extractor.setObjectName("entitiesExtractor")
-        self.extractor.setWordWrap(True)
-        self.extractor.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
         self.extractor.hide()
         layout.addWidget(self.extractor)
         self.setWidget(body)

@@ -10,12 +10,12 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QLabel,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.ui.docks.note import dock_note
 from reader.ui.models.simple_table import TupleTableModel
 
 RelatedRow = tuple[str, str, str, str]
@@ -43,9 +43,7 @@ class RelatedDock(QDockWidget):
         self.view.setColumnHidden(2, True)  # the source is in the title's row of the list
         header.setStretchLastSection(True)
         self.view.activated.connect(self._on_activated)
-        self.note = QLabel("Versions of this story and same-event stories appear here.", self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
+        self.note = dock_note("Versions of this story and same-event stories appear here.", self)
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
