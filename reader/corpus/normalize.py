@@ -94,6 +94,23 @@ _WORD_TAIL_RE = re.compile(r"\w*")
 # (NBSP, thin space, ideographic space...) into " ".
 _ASCII_SPACE_TABLE = {cp: " " for cp in range(128) if chr(cp).isspace()}
 _OTHER_SPACE_RE = re.compile(r"[^\S ]")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _is_plain(ch: str) -> bool:
+    """Whether every step of `fold` leaves ``ch`` alone whatever surrounds it: a symbol or
+    punctuation mark (never part of a word, so no look-alike word; no combining mark, so
+    nothing composes with it) without decomposition, case, or a quote/dash/space folding.
+    A test checks these against every code point (no composition ends with such a one)."""
+    return (
+        unicodedata.category(ch)[0] in "PS"
+        and ch not in _PUNCT_MAP
+        and unicodedata.decomposition(ch) == ""
+        and unicodedata.normalize("NFKC", ch) == ch
+        and ch.casefold() == ch
+        and ch.lower() == ch
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +225,10 @@ def fold(text: str) -> str:
     Returns:
         The text normalised for matching.
     """
-    if text.isascii():
+    if text.isascii() or all(map(_is_plain, set(_NON_ASCII_RE.findall(text)))):
         # NFKC, look-alikes, zero-width removal and quote/dash folding are no-ops on ASCII
-        # (except for the backtick), and casefold equals lower.
+        # (except for the backtick), and casefold equals lower; so they are on text whose
+        # other characters are all plain symbols ("£", "€", "©"), as most English news is.
         folded = text.lower()
         if "`" in folded:
             folded = folded.replace("`", "'")

@@ -32,7 +32,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -43,6 +43,7 @@ from scipy import sparse
 
 from reader.corpus.importer import Cancelled
 from reader.corpus.normalize import fold
+from reader.related import tokens
 
 THRESHOLD = 0.20
 """Average similarity at which average linkage stops merging (see the benchmark)."""
@@ -81,12 +82,13 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
-_WORD = re.compile(r"[^\W\d_](?:\w|'(?=\w))*")
-"""A folded word: starts with a letter (numbers go to the specifics vector)."""
-_NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
-"""A number as written, separators kept ("2,000", "2.5"); not the digits inside a word."""
+_YEAR = re.compile(r"(?:19|20)(?<=\s..)\d\d\b")
+"""A year that could end a written date: after a blank, before a word boundary."""
+_NUMBER = re.compile(r"\d(?<![\w.,].)(?:[\d,.]*\d)?(?![\w])")
+"""A number as written, separators kept ("2,000", "2.5"); not the digits inside a word.
+(The look-behind follows the first digit so the regex engine skips to digits in C.)"""
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
-_CAPITAL_RUN = re.compile(rf"\b[{_UPPER}][\w'’-]*(?:[ \t]+[{_UPPER}][\w'’-]*)*")
+_CAPITAL_RUN = re.compile(rf"[{_UPPER}](?<!\w.)[\w'’-]*(?:[ \t]+[{_UPPER}][\w'’-]*)*")
 """Capitalised words in a row ("Betty Ford Center"): each word and each adjacent pair count."""
 _BEFORE_SENTENCE = " \t\"“‘('"
 
@@ -140,19 +142,36 @@ def term_counts(
     title: str | None, body: str, entities: Iterable[str] | None = None
 ) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """(words, names, specifics) of one article, as readable folded terms with their counts."""
-    stop = stopwords()
+    words, names, specifics = _term_counts(title, body, entities)
+    return Counter({w.decode("utf-8"): n for w, n in words.items()}), names, specifics
+
+
+def _term_counts(
+    title: str | None,
+    body: str,
+    entities: Iterable[str] | None = None,
+    folded_body: tokens.Folded | None = None,
+) -> tuple[Counter[bytes], Counter[str], Counter[str]]:
+    """`term_counts`, words as UTF-8 (what they are hashed as); `folded_body`: the body
+    already folded (by the shingles)."""
+    # Words never span the blank line between title and body, so each is folded and split
+    # on its own: the body's fold is the shingles'.
+    word_counts: Counter[bytes] = Counter()
+    if title:
+        word_counts.update(tokens.event_words(tokens.folded(title)))
+    word_counts.update(tokens.event_words(folded_body or tokens.folded(body)))
+    for dropped in _dropped_words().intersection(word_counts):
+        dict.__delitem__(word_counts, dropped)  # Counter's own is written in Python
     text = f"{title}\n\n{body}" if title else body
-    word_counts: Counter[str] = Counter(
-        w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in stop
-    )
     specifics: Counter[str] = Counter(_NUMBER.findall(text))
-    name_counts: Counter[str] = Counter()
+    names: dict[str, int] = {}  # a Counter's += calls its __missing__, written in Python
     runs: list[tuple[bool, list[str]]] = []
     for match in _CAPITAL_RUN.finditer(text):
-        folded = [_fold_token(t) for t in match.group().split()]
+        folded = list(map(_fold_token, match.group().split()))
         runs.append((_opens_sentence(text, match.start()), folded))
     # A capitalised word opening a sentence is a name only if the story also capitalises it
     # mid-sentence ("Lohan was..." yes, "Police said..." no).
+    stop = stopwords()
     mid_capitals = {t for initial, run in runs for t in (run[1:] if initial else run)}
     for initial, run in runs:
         if initial and run[0] not in mid_capitals:
@@ -162,33 +181,81 @@ def term_counts(
             if token in stop or len(token) < 2:
                 previous = None
                 continue
-            name_counts[token] += 1
+            names[token] = names.get(token, 0) + 1
             if previous is not None:
-                name_counts[f"{previous} {token}"] += 1
+                pair = f"{previous} {token}"
+                names[pair] = names.get(pair, 0) + 1
             previous = token
-    for match in _DATE.finditer(text):
+    name_counts = Counter(names)
+    for match in _dates(text):
         # A written date is the strongest sign of which incident a story reports; the
         # month is its unit, so "March 4, 2009" and "4 March 2009" meet.
         month = (match.group("month1") or match.group("month2"))[:3].lower()
         year = match.group("year1") or match.group("year2")
         specifics[f"{year}-{_MONTH_NUMBER[month]:02d}"] += 1
-    for match in _ISO_DATE.finditer(text):
-        specifics[f"{match.group('year')}-{match.group('month')}"] += 1
+    if "-0" in text or "-1" in text:  # an ISO date's month starts so
+        for match in _ISO_DATE.finditer(text):
+            specifics[f"{match.group('year')}-{match.group('month')}"] += 1
     for entity in entities or ():
         name_counts[fold(entity).strip()] += 1
     return word_counts, name_counts, specifics
 
 
+def _dates(text: str) -> Iterator[re.Match[str]]:
+    """`_DATE.finditer(text)`, searched only just before the years that could end a date:
+    over the whole text, the date pattern took a fifth of an article's fingerprinting."""
+    pos = 0
+    for year in _YEAR.finditer(text):
+        if year.start() < pos:
+            continue
+        # A date ends with its year; before the year: blanks, at most 5 characters (",",
+        # "st", a day), blanks, at most 10 ("." and a month), or blanks, at most 11 (",",
+        # ".", a month), blanks, at most 4 (a day and "st"). The window holds either.
+        start = _skip_blanks_back(text, year.start())
+        start = _skip_blanks_back(text, max(start - 11, 0))
+        start = max(start - 11, pos)
+        match = _DATE.search(text, start, year.end())
+        if match is not None:
+            pos = match.end()
+            yield match
+
+
+def _skip_blanks_back(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
 @cache
-def _term_hash(term: str, salt: bytes) -> int:
-    """32 bits: a corpus's vocabulary (a million terms) collides in a few hundred pairs, which
-    only blurs their idf; stored vectors stay half the size."""
-    return int.from_bytes(hashlib.blake2b(salt + term.encode("utf-8"), digest_size=4).digest(),
-                          "little")  # fmt: skip
+def _dropped_words() -> frozenset[bytes]:
+    """Words that are no event term: stop words, and words of one letter."""
+    return frozenset(w.encode("utf-8") for w in stopwords()) | tokens.SINGLE_LETTERS
 
 
-def _hashed(counts: Counter[str], salt: bytes) -> tuple[U32, F32]:
-    hashes = np.fromiter((_term_hash(t, salt) for t in counts), dtype=np.uint32, count=len(counts))
+class _TermHashes(dict[str | bytes, bytes]):
+    """Terms' 32-bit hashes under one salt (4 bytes, little-endian), kept: a corpus repeats
+    its terms far more than it coins them. 32 bits: a corpus's vocabulary (a million terms)
+    collides in a few hundred pairs, which only blurs their idf; stored vectors stay half
+    the size."""
+
+    def __init__(self, salt: bytes) -> None:
+        super().__init__()
+        self.salt = salt
+
+    def __missing__(self, term: str | bytes) -> bytes:
+        data = term.encode("utf-8") if isinstance(term, str) else term
+        if len(self) >= 1 << 20:
+            self.clear()
+        value = self[term] = hashlib.blake2b(self.salt + data, digest_size=4).digest()
+        return value
+
+
+_TERM_HASHES = {salt: _TermHashes(salt) for salt in (b"", _NAME_SALT, _SPECIFIC_SALT)}
+
+
+def _hashed(counts: Mapping[str, int] | Mapping[bytes, int], salt: bytes) -> tuple[U32, F32]:
+    joined = b"".join(map(_TERM_HASHES[salt].__getitem__, counts))
+    hashes = np.frombuffer(joined, dtype="<u4").astype(np.uint32)
     if salt == _SPECIFIC_SALT:
         hashes |= SPECIFIC_BIT
     elif salt == _NAME_SALT:
@@ -203,9 +270,12 @@ def event_terms(
     body: str,
     date: str | None = None,
     entities: Iterable[str] | None = None,
+    *,
+    folded_body: tokens.Folded | None = None,
 ) -> EventTerms:
-    """The event vectors of one article (computed once, when it is indexed)."""
-    words, names, specifics = term_counts(title, body, entities)
+    """The event vectors of one article (computed once, when it is indexed); `folded_body`:
+    the body already folded (`tokens.folded`), when the caller has it."""
+    words, names, specifics = _term_counts(title, body, entities, folded_body)
     wh, wc = _hashed(words, b"")
     nh, nc = _hashed(names, _NAME_SALT)
     sh, sc = _hashed(specifics, _SPECIFIC_SALT)

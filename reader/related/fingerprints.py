@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reader.corpus.normalize import fold
+from reader.related import tokens
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -31,7 +32,6 @@ U32 = npt.NDArray[np.uint32]
 
 _WORD = re.compile(r"\w+")
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
-_word_cache: dict[str, int] = {}
 _WORD_CACHE_MAX = 1 << 20
 
 # Fixed, seeded permutations: signatures stored today must match those computed next year.
@@ -55,22 +55,27 @@ class Fingerprint:
 
 
 def words(body: str) -> list[str]:
-    """The folded words of a body, as shingled (and as the event terms count them)."""
+    """The folded words of a body, as shingled."""
     return _WORD.findall(fold(body))
 
 
-def _word_hashes(tokens: list[str]) -> U64:
-    cache = _word_cache
-    try:
-        values = [cache[token] for token in tokens]
-    except KeyError:
-        if len(cache) >= _WORD_CACHE_MAX:
-            cache.clear()
-        for token in set(tokens).difference(cache):
-            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
-            cache[token] = int.from_bytes(digest, "little")
-        values = [cache[token] for token in tokens]
-    return np.array(values, dtype=np.uint64)
+class _WordHashes(dict[bytes, bytes]):
+    """Each word's 64-bit hash (8 bytes, little-endian), kept: a corpus repeats its words far
+    more than it coins them; a text's hashes are then joined into one array in C."""
+
+    def __missing__(self, word: bytes) -> bytes:
+        if len(self) >= _WORD_CACHE_MAX:
+            self.clear()
+        value = self[word] = hashlib.blake2b(word, digest_size=8).digest()
+        return value
+
+
+_word_cache = _WordHashes()
+
+
+def _word_hashes(words: list[bytes]) -> U64:
+    joined = b"".join(map(_word_cache.__getitem__, words))
+    return np.frombuffer(joined, dtype="<u8").astype(np.uint64)
 
 
 def _mix(h: U64) -> U64:
@@ -82,12 +87,17 @@ def _mix(h: U64) -> U64:
     return h ^ (h >> np.uint64(31))
 
 
-def shingle_hashes(body: str) -> U64:
+def shingle_hashes(body: str | tokens.Folded) -> U64:
     """Distinct 64-bit hashes of the body's word 5-shingles (a shorter body: one shingle)."""
-    tokens = words(body)
-    if not tokens:
+    folded = body if isinstance(body, tokens.Folded) else tokens.folded(body)
+    return shingles_of(tokens.shingle_words(folded))
+
+
+def shingles_of(words: list[bytes]) -> U64:
+    """`shingle_hashes` of a body's folded words (`tokens.shingle_words`)."""
+    if not words:
         return np.empty(0, dtype=np.uint64)
-    wh = _word_hashes(tokens)
+    wh = _word_hashes(words)
     n = len(wh) - SHINGLE_WORDS + 1
     if n <= 0:
         h = wh[:1].copy()
@@ -97,7 +107,16 @@ def shingle_hashes(body: str) -> U64:
     h = wh[:n].copy()
     for k in range(1, SHINGLE_WORDS):
         h = h * _SHINGLE_MULT + wh[k : k + n]
-    return np.unique(_mix(h))
+    return _sorted_unique(_mix(h))
+
+
+def _sorted_unique(values: U64) -> U64:
+    """`np.unique` of a small array, five times faster (NumPy 2 hashes where it sorted)."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def minhash_many(shingle_sets: Sequence[U64]) -> U32:

@@ -18,9 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from reader.related import tokens
 from reader.related.clusters import Cluster, DocFacts
 from reader.related.events import EventTerms, event_terms
-from reader.related.fingerprints import NUM_PERM, SIGNATURE_VERSION, Fingerprint, fingerprint_many
+from reader.related.fingerprints import (
+    NUM_PERM,
+    SIGNATURE_VERSION,
+    Fingerprint,
+    minhash_many,
+    shingle_hashes,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS related_fingerprints (
@@ -81,12 +88,15 @@ def ensure_schema(db: sqlite3.Connection) -> None:
 
 
 def fingerprint_rows(items: Sequence[tuple[str, str, str | None, str]]) -> list[FingerprintRow]:
-    """Rows for (id, content hash, title, body): what a builder worker computes per file."""
-    prints = fingerprint_many([(i, h, body) for i, h, _title, body in items])
+    """Rows for (id, content hash, title, body): what a builder worker computes per file.
+    Each body is folded once, for its shingles and its event words."""
+    bodies = [tokens.folded(body) for _id, _hash, _title, body in items]
+    sets = [shingle_hashes(body) for body in bodies]
+    signatures = minhash_many(sets)
     rows = []
-    for (doc_id, _content_hash, title, body), fp in zip(items, prints, strict=True):
-        terms = event_terms(doc_id, title, body)
-        rows.append(_row(fp, terms))
+    for k, (doc_id, content_hash, title, body) in enumerate(items):
+        fp = Fingerprint(doc_id, content_hash, len(sets[k]), signatures[k])
+        rows.append(_row(fp, event_terms(doc_id, title, body, folded_body=bodies[k])))
     return rows
 
 
