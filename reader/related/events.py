@@ -190,7 +190,8 @@ def _term_counts(
     for match in _dates(text):
         # A written date is the strongest sign of which incident a story reports; the
         # month is its unit, so "March 4, 2009" and "4 March 2009" meet.
-        month = (match.group("month1") or match.group("month2"))[:3].lower()
+        # casefold: the pattern ignores case as Unicode does, so "ſep" (long s) is September.
+        month = (match.group("month1") or match.group("month2"))[:3].casefold()
         year = match.group("year1") or match.group("year2")
         specifics[f"{year}-{_MONTH_NUMBER[month]:02d}"] += 1
     if "-0" in text or "-1" in text:  # an ISO date's month starts so
@@ -260,8 +261,7 @@ def _hashed(counts: Mapping[str, int] | Mapping[bytes, int], salt: bytes) -> tup
         hashes |= SPECIFIC_BIT
     elif salt == _NAME_SALT:
         hashes &= ~SPECIFIC_BIT
-    values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-    return hashes, values
+    return hashes, np.array(list(counts.values()), dtype=np.float32)
 
 
 def event_terms(
@@ -277,9 +277,15 @@ def event_terms(
     the body already folded (`tokens.folded`), when the caller has it."""
     words, names, specifics = _term_counts(title, body, entities, folded_body)
     wh, wc = _hashed(words, b"")
-    nh, nc = _hashed(names, _NAME_SALT)
-    sh, sc = _hashed(specifics, _SPECIFIC_SALT)
-    return EventTerms(doc_id, date, wh, wc, np.concatenate([nh, sh]), np.concatenate([nc, sc]))
+    # Names and specifics as one array: names with SPECIFIC_BIT clear, specifics with it set.
+    joined = b"".join(map(_TERM_HASHES[_NAME_SALT].__getitem__, names)) + b"".join(
+        map(_TERM_HASHES[_SPECIFIC_SALT].__getitem__, specifics)
+    )
+    nh = np.frombuffer(joined, dtype="<u4").astype(np.uint32)
+    nh[: len(names)] &= ~SPECIFIC_BIT
+    nh[len(names) :] |= SPECIFIC_BIT
+    nc = np.array([*names.values(), *specifics.values()], dtype=np.float32)
+    return EventTerms(doc_id, date, wh, wc, nh, nc)
 
 
 # -- the similarity graph --------------------------------------------------------------------

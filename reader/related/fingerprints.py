@@ -106,7 +106,8 @@ def shingles_of(words: list[bytes]) -> U64:
         return _mix(h)
     h = wh[:n].copy()
     for k in range(1, SHINGLE_WORDS):
-        h = h * _SHINGLE_MULT + wh[k : k + n]
+        h *= _SHINGLE_MULT
+        h += wh[k : k + n]
     return _sorted_unique(_mix(h))
 
 
@@ -125,6 +126,10 @@ def minhash_many(shingle_sets: Sequence[U64]) -> U32:
     An empty set gets the all-ones signature, which LSH never buckets (see `lsh.py`).
     """
     count = len(shingle_sets)
+    if count == 1 and 0 < len(shingle_sets[0]) <= _CHUNK_SHINGLES:  # a file of one article
+        permuted = _PERM_A[:, None] * shingle_sets[0][None, :]
+        permuted += _PERM_B[:, None]
+        return (permuted.min(axis=1) >> np.uint64(32)).astype(np.uint32)[None, :]
     out = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
     nonempty = [i for i, s in enumerate(shingle_sets) if len(s)]
     if not nonempty:
