@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import heapq
+import itertools
 import math
 import re
 from collections import Counter
@@ -36,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -164,29 +166,7 @@ def _term_counts(
         dict.__delitem__(word_counts, dropped)  # Counter's own is written in Python
     text = f"{title}\n\n{body}" if title else body
     specifics: Counter[str] = Counter(_NUMBER.findall(text))
-    names: dict[str, int] = {}  # a Counter's += calls its __missing__, written in Python
-    runs: list[tuple[bool, list[str]]] = []
-    for match in _CAPITAL_RUN.finditer(text):
-        folded = list(map(_fold_token, match.group().split()))
-        runs.append((_opens_sentence(text, match.start()), folded))
-    # A capitalised word opening a sentence is a name only if the story also capitalises it
-    # mid-sentence ("Lohan was..." yes, "Police said..." no).
-    stop = stopwords()
-    mid_capitals = {t for initial, run in runs for t in (run[1:] if initial else run)}
-    for initial, run in runs:
-        if initial and run[0] not in mid_capitals:
-            run = run[1:]
-        previous: str | None = None
-        for token in run:
-            if token in stop or len(token) < 2:
-                previous = None
-                continue
-            names[token] = names.get(token, 0) + 1
-            if previous is not None:
-                pair = f"{previous} {token}"
-                names[pair] = names.get(pair, 0) + 1
-            previous = token
-    name_counts = Counter(names)
+    name_counts = Counter(_names(text))
     for match in _dates(text):
         # A written date is the strongest sign of which incident a story reports; the
         # month is its unit, so "March 4, 2009" and "4 March 2009" meet.
@@ -200,6 +180,65 @@ def _term_counts(
     for entity in entities or ():
         name_counts[fold(entity).strip()] += 1
     return word_counts, name_counts, specifics
+
+
+def _names(text: str) -> dict[str, int]:
+    """Capitalised words, and adjacent pairs of them, with their counts, in order of first
+    occurrence. A capitalised word opening a sentence is a name only if the story also
+    capitalises it mid-sentence ("Lohan was..." yes, "Police said..." no)."""
+    initials, runs = _capital_runs(text)
+    stop = stopwords()
+    mid_capitals: set[str] = set()
+    for initial, run in zip(initials, runs, strict=True):
+        if type(run) is str:
+            if not initial:
+                mid_capitals.add(run)
+        else:
+            mid_capitals.update(run[1:] if initial else run)
+    names: dict[str, int] = {}  # a Counter's += calls its __missing__, written in Python
+    for initial, run in zip(initials, runs, strict=True):
+        if type(run) is str:  # most runs are one word
+            if (initial and run not in mid_capitals) or run in stop or len(run) < 2:
+                continue
+            names[run] = names.get(run, 0) + 1
+            continue
+        if initial and run[0] not in mid_capitals:
+            run = run[1:]
+        previous: str | None = None
+        for word in run:
+            if word in stop or len(word) < 2:
+                previous = None
+                continue
+            names[word] = names.get(word, 0) + 1
+            if previous is not None:
+                pair = f"{previous} {word}"
+                names[pair] = names.get(pair, 0) + 1
+            previous = word
+    return names
+
+
+def _capital_runs(text: str) -> tuple[list[bool], list[str | list[str]]]:
+    """Each run of capitalised words: whether it opens a sentence, and its folded words (a
+    run of one ASCII word: that word, not a list). All-ASCII runs are folded at once, by
+    `lower`, as `fold` does."""
+    initials: list[bool] = []
+    found: list[str] = []
+    for match in _CAPITAL_RUN.finditer(text):
+        i = match.start() - 1  # _opens_sentence, inline: called for every run
+        while i >= 0 and text[i] in _BEFORE_SENTENCE:
+            i -= 1
+        initials.append(i < 0 or text[i] in "\n.!?:")
+        found.append(match.group())
+    joined = "\n".join(found)
+    if not joined.isascii():
+        return initials, [list(map(_fold_token, run.split())) for run in found]
+    low = joined.lower()
+    while "--" in low:  # fold's one step on ASCII words besides lower
+        low = low.replace("--", "-")
+    runs: list[str | list[str]] = low.split("\n") if found else []
+    if " " in low or "\t" in low:
+        runs = [run.split() if " " in run or "\t" in run else run for run in runs]  # type: ignore[union-attr]
+    return initials, runs
 
 
 def _dates(text: str) -> Iterator[re.Match[str]]:
@@ -275,17 +314,64 @@ def event_terms(
 ) -> EventTerms:
     """The event vectors of one article (computed once, when it is indexed); `folded_body`:
     the body already folded (`tokens.folded`), when the caller has it."""
-    words, names, specifics = _term_counts(title, body, entities, folded_body)
-    wh, wc = _hashed(words, b"")
-    # Names and specifics as one array: names with SPECIFIC_BIT clear, specifics with it set.
-    joined = b"".join(map(_TERM_HASHES[_NAME_SALT].__getitem__, names)) + b"".join(
-        map(_TERM_HASHES[_SPECIFIC_SALT].__getitem__, specifics)
-    )
-    nh = np.frombuffer(joined, dtype="<u4").astype(np.uint32)
-    nh[: len(names)] &= ~SPECIFIC_BIT
-    nh[len(names) :] |= SPECIFIC_BIT
-    nc = np.array([*names.values(), *specifics.values()], dtype=np.float32)
-    return EventTerms(doc_id, date, wh, wc, nh, nc)
+    return TermBatch.of([_term_counts(title, body, entities, folded_body)]).terms(0, doc_id, date)
+
+
+Counted = tuple[Counter[bytes], Counter[str], Counter[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class TermBatch:
+    """The event vectors of many articles as flat arrays, article k's from `*_ends[k]` to
+    `*_ends[k + 1]`: hashed and converted at once, not a dozen NumPy calls an article. Names
+    and specifics share one array, names with `SPECIFIC_BIT` clear, specifics with it set."""
+
+    word_hashes: U32
+    word_counts: F32
+    word_ends: list[int]
+    name_hashes: U32
+    name_counts: F32
+    name_ends: list[int]
+
+    @classmethod
+    def of(cls, counted: Sequence[Counted]) -> TermBatch:
+        """From each article's `_term_counts`."""
+        words = [c[0] for c in counted]
+        names_then_specifics = [m for _w, n, s in counted for m in (n, s)]
+        word_hashes = _hashes(b"".join(map(_TERM_HASHES[b""].__getitem__, itertools.chain(*words))))
+        name_salt, specific_salt = _TERM_HASHES[_NAME_SALT], _TERM_HASHES[_SPECIFIC_SALT]
+        name_hashes = _hashes(b"".join(itertools.chain.from_iterable(
+            (*map(name_salt.__getitem__, n), *map(specific_salt.__getitem__, s))
+            for _w, n, s in counted
+        )))  # fmt: skip
+        sizes = [len(m) for m in names_then_specifics]
+        specific = np.repeat(np.tile(np.array([False, True]), len(counted)), sizes)
+        name_hashes[specific] |= SPECIFIC_BIT
+        name_hashes[~specific] &= ~SPECIFIC_BIT
+        return cls(
+            word_hashes,
+            _values(words),
+            [0, *itertools.accumulate(map(len, words))],
+            name_hashes,
+            _values(names_then_specifics),
+            [0, *itertools.accumulate(sizes[0::2][k] + sizes[1::2][k]
+                                      for k in range(len(counted)))],
+        )  # fmt: skip
+
+    def terms(self, k: int, doc_id: str, date: str | None = None) -> EventTerms:
+        w0, w1 = self.word_ends[k], self.word_ends[k + 1]
+        n0, n1 = self.name_ends[k], self.name_ends[k + 1]
+        return EventTerms(doc_id, date, self.word_hashes[w0:w1], self.word_counts[w0:w1],
+                          self.name_hashes[n0:n1], self.name_counts[n0:n1])  # fmt: skip
+
+
+def _hashes(joined: bytes) -> U32:
+    return np.frombuffer(joined, dtype="<u4").astype(np.uint32)
+
+
+def _values(counts: Sequence[Mapping[Any, int]]) -> F32:
+    return np.array(list(itertools.chain.from_iterable(c.values() for c in counts)),
+                    dtype=np.float32)  # fmt: skip
 
 
 # -- the similarity graph --------------------------------------------------------------------

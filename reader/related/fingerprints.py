@@ -11,6 +11,7 @@ minimum per document (`np.minimum.reduceat`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,6 +92,29 @@ def shingle_hashes(body: str | tokens.Folded) -> U64:
     """Distinct 64-bit hashes of the body's word 5-shingles (a shorter body: one shingle)."""
     folded = body if isinstance(body, tokens.Folded) else tokens.folded(body)
     return shingles_of(tokens.shingle_words(folded))
+
+
+def shingles_many(word_lists: Sequence[list[bytes]]) -> list[U64]:
+    """`shingles_of` of many bodies at once: their words hashed and mixed as one array (a
+    shingle across two bodies is computed and dropped), each body's then sorted apart."""
+    wh = _word_hashes(list(itertools.chain.from_iterable(word_lists)))
+    n = len(wh) - SHINGLE_WORDS + 1
+    if n > 0:
+        h = wh[:n].copy()
+        for k in range(1, SHINGLE_WORDS):
+            h *= _SHINGLE_MULT
+            h += wh[k : k + n]
+        mixed = _mix(h)
+    out = []
+    start = 0
+    for words in word_lists:
+        count = len(words)
+        if count >= SHINGLE_WORDS:
+            out.append(_sorted_unique(mixed[start : start + count - SHINGLE_WORDS + 1]))
+        else:
+            out.append(shingles_of(words))
+        start += count
+    return out
 
 
 def shingles_of(words: list[bytes]) -> U64:

@@ -20,13 +20,12 @@ import numpy.typing as npt
 
 from reader.related import tokens
 from reader.related.clusters import Cluster, DocFacts
-from reader.related.events import EventTerms, event_terms
+from reader.related.events import EventTerms, TermBatch, _term_counts
 from reader.related.fingerprints import (
     NUM_PERM,
     SIGNATURE_VERSION,
-    Fingerprint,
     minhash_many,
-    shingle_hashes,
+    shingles_many,
 )
 
 SCHEMA = """
@@ -88,28 +87,37 @@ def ensure_schema(db: sqlite3.Connection) -> None:
 
 
 def fingerprint_rows(items: Sequence[tuple[str, str, str | None, str]]) -> list[FingerprintRow]:
-    """Rows for (id, content hash, title, body): what a builder worker computes per file.
-    Each body is folded once, for its shingles and its event words."""
+    """Rows for (id, content hash, title, body): what a builder worker computes per file (or
+    per chunk of files). Each body is folded once, for its shingles and its event words; the
+    NumPy work of all the items is done at once and cut into rows as bytes."""
     bodies = [tokens.folded(body) for _id, _hash, _title, body in items]
-    sets = [shingle_hashes(body) for body in bodies]
-    signatures = minhash_many(sets)
-    rows = []
-    for k, (doc_id, content_hash, title, body) in enumerate(items):
-        fp = Fingerprint(doc_id, content_hash, len(sets[k]), signatures[k])
-        rows.append(_row(fp, event_terms(doc_id, title, body, folded_body=bodies[k])))
+    sets = shingles_many([tokens.shingle_words(body) for body in bodies])
+    signatures = minhash_many(sets).astype(np.uint32).tobytes()
+    batch = TermBatch.of([
+        _term_counts(title, body, None, folded)
+        for (_id, _hash, title, body), folded in zip(items, bodies, strict=True)
+    ])  # fmt: skip
+    word_hashes = batch.word_hashes.astype(np.uint32).tobytes()
+    word_counts = _counts(batch.word_counts)
+    name_hashes = batch.name_hashes.astype(np.uint32).tobytes()
+    name_counts = _counts(batch.name_counts)
+    width = NUM_PERM * 4
+    rows: list[FingerprintRow] = []
+    for k, (doc_id, content_hash, _title, _body) in enumerate(items):
+        w0, w1 = batch.word_ends[k], batch.word_ends[k + 1]
+        n0, n1 = batch.name_ends[k], batch.name_ends[k + 1]
+        rows.append((
+            doc_id, content_hash, SIGNATURE_VERSION, len(sets[k]),
+            signatures[k * width : (k + 1) * width],
+            word_hashes[4 * w0 : 4 * w1], word_counts[2 * w0 : 2 * w1],
+            name_hashes[4 * n0 : 4 * n1], name_counts[2 * n0 : 2 * n1],
+        ))  # fmt: skip
     return rows
 
 
-def _row(fp: Fingerprint, terms: EventTerms) -> FingerprintRow:
-    def counts(values: npt.NDArray[np.float32]) -> bytes:
-        return np.minimum(values, 65535).astype(np.uint16).tobytes()
-
-    return (
-        fp.doc_id, fp.content_hash, SIGNATURE_VERSION, fp.shingles,
-        fp.signature.astype(np.uint32).tobytes(),
-        terms.word_hashes.astype(np.uint32).tobytes(), counts(terms.word_counts),
-        terms.name_hashes.astype(np.uint32).tobytes(), counts(terms.name_counts),
-    )  # fmt: skip
+def _counts(values: npt.NDArray[np.float32]) -> bytes:
+    """Term counts as stored: uint16, saturated."""
+    return np.minimum(values, 65535).astype(np.uint16).tobytes()
 
 
 def put_fingerprints(db: sqlite3.Connection, rows: Iterable[FingerprintRow]) -> None:
