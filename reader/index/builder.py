@@ -54,6 +54,7 @@ from reader.corpus.model import Article, Problem, SourceText
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
+from reader.index.segment_writer import GroupingSegmentWriter
 from reader.index.store import DocumentStore, FileRecord
 from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
@@ -61,11 +62,12 @@ ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 
 BATCH_FILES = 2000
-"""Files per committed batch: an interrupted run loses at most this much work."""
+"""Files per committed batch at most: an interrupted run loses at most this much work."""
 READ_CHUNK = 32
 """Files a reader process takes at a time."""
-WRITER_LIMIT_MB = 256
-"""Whoosh's in-memory posting pool per batch: large enough to avoid many small runs."""
+SEGMENT_POSTINGS = 1_000_000
+"""Postings held in memory before a batch is committed early (~150 MB): bounds the writer's
+memory when a few files hold many articles (JSON Lines)."""
 WHOOSH_DIR = "whoosh"
 STORE_FILE = "store.sqlite"
 LOCK_FILE = "indexing.lock"
@@ -75,10 +77,19 @@ class PostingsCodec(W3Codec):
     """Whoosh's codec without per-block length statistics: writing them looked up each
     posting's field length (a tenth of a build); only Whoosh's block skipping reads them
     (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
-    document's length from its own column, so matches and scores stay the same. The class
-    is named in the index's table of segments: keep its name and module."""
+    document's length from its own column, so matches and scores stay the same.
+
+    Blocks shorter than `min_compress` bytes are stored as they are, longer ones compressed
+    at zlib level 1 with a 4 KB window (see `segment_writer`): on BBC compressing every
+    block took 40 % of the writer's time to save a third of the postings file. The class is
+    named in the index's table of segments: keep its name and module."""
 
     length_stats = False
+    min_compress = 2048
+    compress_window_bits = 12
+
+    def __init__(self) -> None:
+        super().__init__(compression=1)
 
 
 class AlreadyIndexing(RuntimeError):
@@ -153,16 +164,45 @@ def _process_file(root: str, rel: str) -> _FileResult:
                        prints)  # fmt: skip
 
 
-def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
-    root, rels = args
+def _process_many(
+    args: tuple[str, list[str], dict[str, frozenset[str]]],
+) -> list[_FileResult]:
+    root, rels, boilerplate = args
+    _WORKER_BOILERPLATE.update(boilerplate)
     return [_process_file(root, rel) for rel in rels]
+
+
+def _learn_folder(root: str, folder: str) -> dict[str, frozenset[str]]:
+    """A folder's repeated lines, learned from the sample of its files an import reads."""
+    root_path = Path(root)
+    base = root_path / folder
+    try:
+        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
+    except OSError:
+        return {}
+    ids = sorted((_sample_key(p.relative_to(root_path).as_posix()), p) for p in siblings)
+    sources: list[SourceText] = []
+    for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
+        try:
+            data = read_file_bytes(path)
+        except (OSError, UnreadableText):
+            continue
+        found, _ = sources_from_bytes(root_path, path, data)
+        sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
+    sources.sort(key=lambda s: _sample_key(s.id))
+    return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers must not inherit this process's open files: a forked worker would hold the
     index's write lock after this process was killed, and block the next run."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the readers' code once and forks each reader from it: a reader
+    # spawned bare imported it again (0.6 s of CPU each, a tenth of a BBC build).
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _file_digest(path: Path) -> str:
@@ -316,27 +356,16 @@ class CorpusIndex:
         removed = sorted(set(known) - seen)
         return changed, removed, restat, unchanged, walk_problems
 
-    def _learn_boilerplate(self, rels: Iterable[str]) -> dict[str, frozenset[str]]:
-        """Learn each touched folder's repeated lines from the same sample an import uses."""
-        folders = {os.path.dirname(rel) for rel in rels}
+    def _learn_boilerplate(
+        self, rels: Iterable[str], pool: ProcessPoolExecutor | None
+    ) -> dict[str, frozenset[str]]:
+        """Learn each touched folder's repeated lines from the same sample an import uses,
+        a folder per reader process."""
+        folders = sorted({os.path.dirname(rel) for rel in rels})
+        learn = functools.partial(_learn_folder, str(self.root))
         learned: dict[str, frozenset[str]] = {}
-        for folder in sorted(folders):
-            base = self.root / folder
-            try:
-                siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
-            except OSError:
-                continue
-            ids = sorted((_sample_key(p.relative_to(self.root).as_posix()), p) for p in siblings)
-            sources: list[SourceText] = []
-            for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
-                try:
-                    data = read_file_bytes(path)
-                except (OSError, UnreadableText):
-                    continue
-                found, _ = sources_from_bytes(self.root, path, data)
-                sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
-            sources.sort(key=lambda s: _sample_key(s.id))
-            learned.update(learn_boilerplate(sources[:BOILERPLATE_SAMPLE]))
+        for found in pool.map(learn, folders) if pool is not None else map(learn, folders):
+            learned.update(found)
         return learned
 
     def _update(
@@ -362,7 +391,8 @@ class CorpusIndex:
                     store.put_file(record)
                 store.commit()
             stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
-            boilerplate = self._learn_boilerplate(changed) if changed else {}
+            pool = stack.enter_context(_reader_pool(len(changed), workers))
+            boilerplate = self._learn_boilerplate(changed, pool) if changed else {}
             # A folder whose template changed is cleaned again as a whole.
             for group, lines in boilerplate.items():
                 if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
@@ -379,13 +409,13 @@ class CorpusIndex:
             done = 0
             total = len(changed)
             file_problems: dict[str, list[Problem]] = defaultdict(list)
-            pool = stack.enter_context(_reader_pool(len(changed), all_boilerplate, workers))
             results = self._read_all(changed, all_boilerplate, pool, cancel)
-            for batch in _chunks(changed, BATCH_FILES):
-                writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=PostingsCodec())
+            pending = iter(results)
+            while done < total:
+                writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
                 store.begin()
                 try:
-                    for result in itertools.islice(results, len(batch)):
+                    for result in itertools.islice(pending, BATCH_FILES):
                         self._write_file(writer, store, result, known, report)
                         file_problems[result.rel] = result.problems
                         done += 1
@@ -393,6 +423,8 @@ class CorpusIndex:
                             progress(done, total, result.rel)
                         if cancel is not None and cancel():
                             raise Cancelled
+                        if writer.pooled_postings >= SEGMENT_POSTINGS:
+                            break
                 except BaseException:
                     writer.cancel()
                     store.rollback()
@@ -430,7 +462,10 @@ class CorpusIndex:
                     raise Cancelled
                 yield _process_file(str(self.root), rel)
             return
-        chunks = deque((str(self.root), chunk) for chunk in _chunks(rels, READ_CHUNK))
+        chunks = deque(
+            (str(self.root), chunk, _boilerplate_for(chunk, boilerplate))
+            for chunk in _chunks(rels, READ_CHUNK)
+        )
         pending: deque[Future[list[_FileResult]]] = deque()
         while chunks or pending:
             while chunks and len(pending) * READ_CHUNK < BATCH_FILES:
@@ -515,22 +550,24 @@ def _worker_schema() -> Schema:
     return build_schema()
 
 
+def _boilerplate_for(
+    rels: list[str], boilerplate: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """What a reader needs to clean these files: their folders' lines, and every outlet's
+    (records name their outlet only once read)."""
+    folders = {f"dir:{os.path.dirname(rel)}" for rel in rels}
+    return {g: v for g, v in boilerplate.items() if g in folders or not g.startswith("dir:")}
+
+
 @contextlib.contextmanager
-def _reader_pool(
-    files: int, boilerplate: dict[str, frozenset[str]], workers: int | None
-) -> Iterator[ProcessPoolExecutor | None]:
+def _reader_pool(files: int, workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
     """One pool of readers for the whole run (starting one costs a few tenths of a second),
     none when the work is too small to pay for it; on error or cancel, stopped at once."""
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n <= 1 or files < 64:
         yield None
         return
-    pool = ProcessPoolExecutor(
-        max_workers=n,
-        mp_context=_worker_context(),
-        initializer=_init_worker,
-        initargs=(boilerplate,),
-    )
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=_worker_context())
     try:
         yield pool
     except BaseException:
