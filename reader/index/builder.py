@@ -11,6 +11,7 @@ leaves the last committed batch, which opens and answers; the next run completes
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -55,7 +56,7 @@ from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
 from reader.index.segment_writer import GroupingSegmentWriter
-from reader.index.store import DocumentStore, FileRecord
+from reader.index.store import DocumentStore, FileRecord, pack_raw
 from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
 ProgressFn = Callable[[int, int, str], None]
@@ -122,6 +123,9 @@ class _FileResult:
     """The Whoosh document of each article, its texts already analysed."""
     fingerprints: list[FingerprintRow] = field(default_factory=list)
     """Each article's related-stories fingerprint (reader.related), computed here in parallel."""
+    raws: list[bytes] = field(default_factory=list)
+    """Each article's raw text packed for the store (`pack_raw`); the articles sent to the
+    writing process leave theirs out."""
 
 
 # -- worker side (runs in child processes: module-level and picklable) ---------------------
@@ -160,8 +164,10 @@ def _process_file(root: str, rel: str) -> _FileResult:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
     documents = [index_fields(a, analysed=True) for a in articles]
     prints = fingerprint_rows([(a.id, a.content_hash, a.title, a.body) for a in articles])
+    raws = [pack_raw(a.raw) for a in articles]
+    articles = [dataclasses.replace(a, raw="") for a in articles]
     return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents,
-                       prints)  # fmt: skip
+                       prints, raws)  # fmt: skip
 
 
 def _process_many(
@@ -169,7 +175,23 @@ def _process_many(
 ) -> list[_FileResult]:
     root, rels, boilerplate = args
     _WORKER_BOILERPLATE.update(boilerplate)
-    return [_process_file(root, rel) for rel in rels]
+    with collector_paused():
+        return [_process_file(root, rel) for rel in rels]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a batch: filing hundreds of thousands of postings
+    made it run thousands of times (a tenth of the writing time) to find nothing; what a
+    batch leaves in cycles is collected after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _learn_folder(root: str, folder: str) -> dict[str, frozenset[str]]:
@@ -412,25 +434,9 @@ class CorpusIndex:
             results = self._read_all(changed, all_boilerplate, pool, cancel)
             pending = iter(results)
             while done < total:
-                writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
-                store.begin()
-                try:
-                    for result in itertools.islice(pending, BATCH_FILES):
-                        self._write_file(writer, store, result, known, report)
-                        file_problems[result.rel] = result.problems
-                        done += 1
-                        if progress is not None:
-                            progress(done, total, result.rel)
-                        if cancel is not None and cancel():
-                            raise Cancelled
-                        if writer.pooled_postings >= SEGMENT_POSTINGS:
-                            break
-                except BaseException:
-                    writer.cancel()
-                    store.rollback()
-                    raise
-                writer.commit(merge=True)
-                store.commit()
+                with collector_paused():
+                    done = self._write_batch(ix, store, pending, done, total, file_problems,
+                                             known, report, progress, cancel)  # fmt: skip
 
             store.begin()
             store.set_meta("boilerplate", json.dumps(merged_boilerplate))
@@ -443,6 +449,43 @@ class CorpusIndex:
             store.commit()
             report.problems = problems
             report.documents = store.count()
+
+    def _write_batch(
+        self,
+        ix: Any,
+        store: DocumentStore,
+        results: Iterator[_FileResult],
+        done: int,
+        total: int,
+        file_problems: dict[str, list[Problem]],
+        known: dict[str, FileRecord],
+        report: BuildReport,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+    ) -> int:
+        """File results into one new segment and the store, and commit both (Whoosh first);
+        returns how many files are done. A batch ends after `BATCH_FILES` files or when its
+        postings reach `SEGMENT_POSTINGS`."""
+        writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
+        store.begin()
+        try:
+            for result in itertools.islice(results, BATCH_FILES):
+                self._write_file(writer, store, result, known, report)
+                file_problems[result.rel] = result.problems
+                done += 1
+                if progress is not None:
+                    progress(done, total, result.rel)
+                if cancel is not None and cancel():
+                    raise Cancelled
+                if writer.pooled_postings >= SEGMENT_POSTINGS:
+                    break
+        except BaseException:
+            writer.cancel()
+            store.rollback()
+            raise
+        writer.commit(merge=True)
+        store.commit()
+        return done
 
     def _read_all(
         self,
@@ -494,7 +537,7 @@ class CorpusIndex:
             entities = self._entity_fields.get(article.id)
             extra = entities[1] if entities and entities[0] == article.content_hash else {}
             writer.update_document(**document, **extra)
-        store.put_articles(result.rel, result.articles)
+        store.put_articles(result.rel, result.articles, result.raws)
         put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import operator
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pickle import dumps
 from struct import Struct
 from typing import Any
@@ -312,31 +311,29 @@ def _compressor(level: int, window_bits: int) -> Callable[[bytes], bytes]:
     return compress
 
 
-def _max_weight(weights: Iterable[float]) -> float:
+def _max_weight(weights: tuple[float, ...]) -> float:
     """The block's largest weight as Whoosh tracks it: 0 unless some weight is above 0."""
-    top: float = 0
-    for weight in weights:
-        if weight > top:
-            top = weight
-    return top
+    top = max(weights)
+    return top if top > 0 else 0
 
 
 def _deltas(ids: tuple[int, ...]) -> tuple[int, ...]:
     if len(ids) == 1:
         return ids
-    return (ids[0], *(b - a for a, b in itertools.pairwise(ids)))
+    return (ids[0], *map(operator.sub, ids[1:], ids))
 
 
 def _mini_weights(weights: array[float]) -> Any:
     first = weights[0]
-    if all(w == first for w in weights):
+    if weights.count(first) == len(weights):
         return None if first == 1.0 else first
     return tuple(weights)
 
 
 def _mini_values(values: tuple[bytes, ...], fixed_size: int | None) -> Any:
+    """Whoosh keeps only non-empty values (`filter(None, ...)`)."""
     if fixed_size is None or fixed_size < 0:
-        return tuple(v for v in values if v)
+        return tuple(filter(None, values))
     if fixed_size == 0:
         return None
-    return b"".join(v for v in values if v)
+    return b"".join(values)
