@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import operator
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pickle import dumps
 from struct import Struct
 from typing import Any
@@ -52,8 +53,8 @@ _NO_LENGTH = length_to_byte(None)
 _ZERO_LENGTH = length_to_byte(0)
 
 
-Entry = tuple[int, Posting]
-"""A posting in the pool: (docnum, posting); the term is the key it is filed under."""
+Entry = tuple[int, float, bytes]
+"""A posting in the pool: (docnum, weight, value); the term is the key it is filed under."""
 
 
 class TermPool:
@@ -78,27 +79,28 @@ class TermPool:
         return terms
 
     def add(self, item: Item) -> None:
-        """A posting from Whoosh's own code (merging segments, fields given as text)."""
+        """A posting from Whoosh's own code (merging segments)."""
         fieldname, term, docnum, weight, value = item
-        self._terms(fieldname, docnum)[term].append((docnum, (term, 0, weight, value)))
+        self._terms(fieldname, docnum)[term].append((docnum, weight, value))
         self.postings += 1
 
-    def add_analysed(self, fieldname: str, docnum: int, postings: Sequence[Posting]) -> int:
+    def add_analysed(self, fieldname: str, docnum: int, analysed: Analysed) -> int:
         """A field's postings for one document; returns the field's length (its words).
-        One dictionary lookup and one append a posting: this runs for every word of every
-        document in the one writing process."""
+        One dictionary lookup and one append a posting, the entries made in C: this runs
+        for every word of every document in the one writing process."""
         terms = self._terms(fieldname, docnum)
-        for posting in postings:
-            terms[posting[0]].append((docnum, posting))
-        self.postings += len(postings)
-        return sum(map(_frequency, postings))
+        entries = zip(itertools.repeat(docnum), analysed.weights, analysed.values, strict=False)
+        for term, entry in zip(analysed.terms, entries, strict=True):
+            terms[term].append(entry)
+        self.postings += len(analysed.terms)
+        return sum(analysed.freqs)
 
     def iter_postings(self) -> Iterator[Item]:
         """All postings in Whoosh's pool order, for Whoosh's own code paths."""
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for term in sorted(terms):
-                for docnum, (_, _, weight, value) in sorted(terms[term], key=_docnum):
+                for docnum, weight, value in sorted(terms[term], key=_docnum):
                     yield fieldname, term, docnum, weight, value
 
     def cleanup(self) -> None:
@@ -144,10 +146,10 @@ class GroupingSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    postings = (
-                        value.postings if isinstance(value, Analysed) else tuple(field.index(value))
+                    analysed = (
+                        value if isinstance(value, Analysed) else Analysed.of(field.index(value))
                     )
-                    length = pool.add_analysed(name, docnum, postings)
+                    length = pool.add_analysed(name, docnum, analysed)
                     if not field.scorable:
                         length = 0
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
@@ -212,7 +214,7 @@ def write_terms(
             items = terms[term]
             start = offset
             if len(items) == 1:  # most terms: one story's word, written without the loops
-                docnum, (_, _, weight, value) = items[0]
+                docnum, weight, value = items[0]
                 stored = _float32(weight)
                 block_max = weight if weight > 0 else 0
                 data = dumps(((docnum,), None if stored == 1.0 else stored,
@@ -235,8 +237,7 @@ def write_terms(
             offset += len(magic)
             for first in range(0, len(items), blocklimit):
                 block = items[first : first + blocklimit]
-                ids, postings = zip(*block, strict=True)
-                _, _, raw_weights, values = zip(*postings, strict=True)
+                ids, raw_weights, values = zip(*block, strict=True)
                 weights = array("f", raw_weights)
                 block_max = _max_weight(raw_weights)
                 total_weight += sum(weights)
@@ -293,7 +294,6 @@ def _float32(value: float) -> float:
 
 
 _docnum = operator.itemgetter(0)
-_frequency = operator.itemgetter(1)
 
 
 def _compressor(level: int, window_bits: int) -> Callable[[bytes], bytes]:

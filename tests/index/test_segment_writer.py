@@ -19,7 +19,7 @@ from whoosh.reading import IndexReader
 
 from reader.corpus.importer import import_corpus
 from reader.index.builder import PostingsCodec, index_fields
-from reader.index.schema import build_schema
+from reader.index.schema import Analysed, build_schema
 from reader.index.segment_writer import GroupingSegmentWriter, TermPool
 
 WORDS = [f"w{i}" for i in range(400)] + ["the", "said", "Beijing", "Chinа", "“quoted”"]
@@ -120,7 +120,8 @@ def test_merging_segments_keeps_every_posting(sample_dir: Path, tmp_path: Path) 
 
 def test_pool_counts_postings_and_notices_order() -> None:
     pool = TermPool()
-    assert pool.add_analysed("body", 0, ((b"a", 2, 2.0, b"x"), (b"b", 1, 1.0, b"y"))) == 3
+    postings = ((b"a", 2, 2.0, b"x"), (b"b", 1, 1.0, b"y"))
+    assert pool.add_analysed("body", 0, Analysed.of(postings)) == 3
     pool.add(("body", b"a", 1, 1.0, b"z"))
     assert pool.postings == 3 and not pool.unordered
     pool.add(("body", b"b", 0, 1.0, b"w"))
