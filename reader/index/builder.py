@@ -65,7 +65,12 @@ CancelFn = Callable[[], bool]
 BATCH_FILES = 2000
 """Files per committed batch at most: an interrupted run loses at most this much work."""
 READ_CHUNK = 32
-"""Files a reader process takes at a time."""
+"""Files a reader process takes at a time at most..."""
+READ_CHUNK_BYTES = 256 * 1024
+"""...and bytes: a JSON Lines file of a thousand stories is a task of its own, so both
+readers stay busy on a corpus of a few large files."""
+IN_FLIGHT_BYTES = 64 * 1024**2
+"""Bytes of files handed to readers and not yet written: bounds the results held in memory."""
 SEGMENT_POSTINGS = 1_000_000
 """Postings held in memory before a batch is committed early (~150 MB): bounds the writer's
 memory when a few files hold many articles (JSON Lines)."""
@@ -239,6 +244,8 @@ class CorpusIndex:
         self.root = Path(corpus_root).resolve()
         self.directory = index_dir_for(self.root, index_dir)
         self._entity_fields: dict[str, tuple[str, dict[str, str]]] = {}
+        self._clean_start = False
+        """Whether the last run finished (else it may have left documents the store lost)."""
 
     @property
     def whoosh_dir(self) -> Path:
@@ -316,7 +323,7 @@ class CorpusIndex:
                 if problem != "no index yet":
                     report.rebuilt_because = problem
                 self._create_empty()
-            self._update(report, progress, cancel, workers)
+            self._update(report, progress, cancel, workers, fresh=problem is not None)
         finally:
             lock.release()
         report.seconds = time.perf_counter() - started
@@ -396,7 +403,10 @@ class CorpusIndex:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
         workers: int | None,
+        *,
+        fresh: bool,
     ) -> None:
+        """`fresh`: the index was created empty by this run."""
         store = DocumentStore(self.store_path)
         ix = self.open_whoosh()
         # Entity fields the index already held, re-added with an unchanged article it rewrites.
@@ -411,6 +421,14 @@ class CorpusIndex:
                 store.begin()
                 for record in restat:
                     store.put_file(record)
+                store.commit()
+            # Whoosh commits a batch before the store does: a run stopped between the two
+            # leaves documents the store does not know of. Until a run ends, the index says
+            # so, and the next run replaces documents by id instead of only adding them.
+            self._clean_start = fresh or store.get_meta("complete") == "1"
+            if changed or removed:
+                store.begin()
+                store.set_meta("complete", "0")
                 store.commit()
             stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
             pool = stack.enter_context(_reader_pool(len(changed), workers))
@@ -505,15 +523,18 @@ class CorpusIndex:
                     raise Cancelled
                 yield _process_file(str(self.root), rel)
             return
-        chunks = deque(
-            (str(self.root), chunk, _boilerplate_for(chunk, boilerplate))
-            for chunk in _chunks(rels, READ_CHUNK)
-        )
-        pending: deque[Future[list[_FileResult]]] = deque()
+        chunks = deque(_read_chunks(self.root, rels))
+        pending: deque[tuple[Future[list[_FileResult]], int, int]] = deque()
+        files = size = 0
         while chunks or pending:
-            while chunks and len(pending) * READ_CHUNK < BATCH_FILES:
-                pending.append(pool.submit(_process_many, chunks.popleft()))
-            yield from pending.popleft().result()
+            while chunks and (not pending or (files < BATCH_FILES and size < IN_FLIGHT_BYTES)):
+                chunk, chunk_size = chunks.popleft()
+                task = (str(self.root), chunk, _boilerplate_for(chunk, boilerplate))
+                pending.append((pool.submit(_process_many, task), len(chunk), chunk_size))
+                files, size = files + len(chunk), size + chunk_size
+            future, chunk_files, chunk_size = pending.popleft()
+            files, size = files - chunk_files, size - chunk_size
+            yield from future.result()
 
     def _write_file(
         self,
@@ -536,7 +557,10 @@ class CorpusIndex:
         for article, document in zip(result.articles, result.documents, strict=True):
             entities = self._entity_fields.get(article.id)
             extra = entities[1] if entities and entities[0] == article.content_hash else {}
-            writer.update_document(**document, **extra)
+            if previous is None and self._clean_start:  # a new file: nothing to replace
+                writer.add_document(**document, **extra)
+            else:
+                writer.update_document(**document, **extra)
         store.put_articles(result.rel, result.articles, result.raws)
         put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
@@ -619,9 +643,23 @@ def _reader_pool(files: int, workers: int | None) -> Iterator[ProcessPoolExecuto
     pool.shutdown()
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _read_chunks(root: Path, rels: list[str]) -> Iterator[tuple[list[str], int]]:
+    """The files in order, in readers' tasks of `READ_CHUNK` files or `READ_CHUNK_BYTES`,
+    with each task's size in bytes."""
+    chunk: list[str] = []
+    size = 0
+    for rel in rels:
+        try:
+            file_size = (root / rel).stat().st_size
+        except OSError:
+            file_size = 0  # the reader says why
+        if chunk and (len(chunk) >= READ_CHUNK or size + file_size > READ_CHUNK_BYTES):
+            yield chunk, size
+            chunk, size = [], 0
+        chunk.append(rel)
+        size += file_size
+    if chunk:
+        yield chunk, size
 
 
 def _rel_of(problem: Problem, root: Path) -> str:

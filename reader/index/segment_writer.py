@@ -217,12 +217,12 @@ def write_terms(
                 docnum, weight, value = items[0]
                 stored = _float32(weight)
                 block_max = weight if weight > 0 else 0
-                data = dumps(((docnum,), None if stored == 1.0 else stored,
-                              _mini_values((value,), fixed_size)), 2)  # fmt: skip
+                data = _single_block(docnum, None if stored == 1.0 else stored, value,
+                                     fixed_size)  # fmt: skip
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
-                info = dumps((1, docnum, block_max, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
+                info = _block_info(1, docnum, block_max, comp)
                 length = len(info) + len(data)
                 out += (magic, _BLOCK_LENGTH.pack(-length), info, data)
                 offset += len(magic) + 4 + length
@@ -248,7 +248,7 @@ def write_terms(
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
-                info = dumps((len(ids), ids[-1], block_max, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
+                info = _block_info(len(ids), ids[-1], block_max, comp)
                 length = len(info) + len(data)
                 last = first + blocklimit >= len(items)
                 out += (_BLOCK_LENGTH.pack(-length if last else length), info, data)
@@ -286,6 +286,61 @@ def _add_sorted(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -
     tindex.dbfile.write(b"".join(out))
     tindex.index.extend(positions)
     tindex.lastkey = entries[-1][0]
+
+
+# -- pickles -------------------------------------------------------------------------------
+# A block's two small tuples, pickled (protocol 2) as `pickle.dumps` would: a quarter of the
+# writing time went to building and pickling them, and one shape repeats tens of thousands of
+# times. Opcodes from the pickle module; anything else goes to `dumps`.
+_PROTO = b"\x80\x02"
+_BYTES_OPEN = b"c_codecs\nencode\nq\x01X"
+"""Protocol 2 pickles bytes as `_codecs.encode(text, "latin1")`; this one memoised second."""
+_BYTES_CLOSE = b"q\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05\x85q\x06"
+_UINT32 = Struct("<I")
+_INT32 = Struct("<i")
+_DOUBLE = Struct(">d")
+
+
+def _pickled_number(value: float) -> bytes | None:
+    if type(value) is float:
+        return b"G" + _DOUBLE.pack(value)
+    if type(value) is not int:
+        return None
+    if 0 <= value <= 0xFF:
+        return b"K" + bytes((value,))
+    if 0 <= value <= 0xFFFF:
+        return b"M" + value.to_bytes(2, "little")
+    if -0x80000000 <= value <= 0x7FFFFFFF:
+        return b"J" + _INT32.pack(value)
+    return None
+
+
+_INFO_END = bytes([75, _NO_LENGTH, 75, _ZERO_LENGTH]) + b"tq\x00."
+"""The lengths Whoosh writes without length statistics (`K` and a byte each), then the end."""
+
+
+def _block_info(count: int, last_id: int, max_weight: float, comp: int) -> bytes:
+    """`dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)`."""
+    parts = (_pickled_number(count), _pickled_number(last_id), _pickled_number(max_weight),
+             _pickled_number(comp))  # fmt: skip
+    if None in parts:
+        return dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
+    return _PROTO + b"(" + b"".join(parts) + _INFO_END  # type: ignore[arg-type]
+
+
+def _single_block(docnum: int, weight: float | None, value: bytes, fixed_size: int | None) -> bytes:
+    """`dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)`."""
+    doc = _pickled_number(docnum)
+    weight_part = b"N" if weight is None else _pickled_number(weight)
+    if doc is not None and weight_part is not None:
+        head = _PROTO + doc + b"\x85q\x00" + weight_part
+        if fixed_size == 0:
+            return head + b"N\x87q\x01."
+        if (fixed_size is None or fixed_size < 0) and value:
+            text = value.decode("latin-1").encode("utf-8")
+            return (head + _BYTES_OPEN + _UINT32.pack(len(text)) + text + _BYTES_CLOSE
+                    + b"\x87q\x07.")  # fmt: skip
+    return dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)
 
 
 def _float32(value: float) -> float:
