@@ -211,6 +211,9 @@ def learn_boilerplate(
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     sizes: Counter[str] = Counter()
     stories: dict[str, list[frozenset[str]]] = defaultdict(list)
+    by_line: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    """Per group, the stories kept so far that hold each long line: only those can be
+    versions of a new one (comparing with every story kept was quadratic)."""
     for source in sources:
         if not source.scraped:
             continue
@@ -219,9 +222,13 @@ def learn_boilerplate(
         # Versions of one story (or exact copies) count once: their shared paragraphs, title
         # and end are the story, not the site's template.
         long_lines = frozenset(k for k in keys if len(k.split()) >= VERSION_LINE_WORDS)
-        if any(_same_story(long_lines, seen) for seen in stories[group]):
+        kept, holders = stories[group], by_line[group]
+        sharing = {i for line in long_lines for i in holders.get(line, ())}
+        if any(_same_story(long_lines, kept[i]) for i in sharing):
             continue
-        stories[group].append(long_lines)
+        for line in long_lines:
+            holders.setdefault(line, []).append(len(kept))
+        kept.append(long_lines)
         sizes[group] += 1
         counts[group].update(k for k in keys if k and len(k.split()) <= 25)
     learned: dict[str, frozenset[str]] = {}
@@ -238,7 +245,8 @@ def learn_boilerplate(
 
 
 def _same_story(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Two pages whose long lines (the story's paragraphs) are mostly the same lines."""
+    """Two pages whose long lines (the story's paragraphs) are mostly the same lines (so
+    they share one at least: pages without long lines are never versions)."""
     if not a or not b:
         return a == b and bool(a)
     return len(a & b) >= VERSION_OVERLAP * min(len(a), len(b))

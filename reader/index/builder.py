@@ -11,6 +11,7 @@ leaves the last committed batch, which opens and answers; the next run completes
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -54,18 +55,25 @@ from reader.corpus.model import Article, Problem, SourceText
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
-from reader.index.store import DocumentStore, FileRecord
+from reader.index.segment_writer import GroupingSegmentWriter
+from reader.index.store import DocumentStore, FileRecord, pack_raw
 from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 
 BATCH_FILES = 2000
-"""Files per committed batch: an interrupted run loses at most this much work."""
+"""Files per committed batch at most: an interrupted run loses at most this much work."""
 READ_CHUNK = 32
-"""Files a reader process takes at a time."""
-WRITER_LIMIT_MB = 256
-"""Whoosh's in-memory posting pool per batch: large enough to avoid many small runs."""
+"""Files a reader process takes at a time at most..."""
+READ_CHUNK_BYTES = 256 * 1024
+"""...and bytes: a JSON Lines file of a thousand stories is a task of its own, so both
+readers stay busy on a corpus of a few large files."""
+IN_FLIGHT_BYTES = 64 * 1024**2
+"""Bytes of files handed to readers and not yet written: bounds the results held in memory."""
+SEGMENT_POSTINGS = 1_000_000
+"""Postings held in memory before a batch is committed early (~150 MB): bounds the writer's
+memory when a few files hold many articles (JSON Lines)."""
 WHOOSH_DIR = "whoosh"
 STORE_FILE = "store.sqlite"
 LOCK_FILE = "indexing.lock"
@@ -75,10 +83,19 @@ class PostingsCodec(W3Codec):
     """Whoosh's codec without per-block length statistics: writing them looked up each
     posting's field length (a tenth of a build); only Whoosh's block skipping reads them
     (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
-    document's length from its own column, so matches and scores stay the same. The class
-    is named in the index's table of segments: keep its name and module."""
+    document's length from its own column, so matches and scores stay the same.
+
+    Blocks shorter than `min_compress` bytes are stored as they are, longer ones compressed
+    at zlib level 1 with a 4 KB window (see `segment_writer`): on BBC compressing every
+    block took 40 % of the writer's time to save a third of the postings file. The class is
+    named in the index's table of segments: keep its name and module."""
 
     length_stats = False
+    min_compress = 2048
+    compress_window_bits = 12
+
+    def __init__(self) -> None:
+        super().__init__(compression=1)
 
 
 class AlreadyIndexing(RuntimeError):
@@ -111,6 +128,9 @@ class _FileResult:
     """The Whoosh document of each article, its texts already analysed."""
     fingerprints: list[FingerprintRow] = field(default_factory=list)
     """Each article's related-stories fingerprint (reader.related), computed here in parallel."""
+    raws: list[bytes] = field(default_factory=list)
+    """Each article's raw text packed for the store (`pack_raw`); the articles sent to the
+    writing process leave theirs out."""
 
 
 # -- worker side (runs in child processes: module-level and picklable) ---------------------
@@ -149,20 +169,67 @@ def _process_file(root: str, rel: str) -> _FileResult:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
     documents = [index_fields(a, analysed=True) for a in articles]
     prints = fingerprint_rows([(a.id, a.content_hash, a.title, a.body) for a in articles])
+    raws = [pack_raw(a.raw) for a in articles]
+    articles = [dataclasses.replace(a, raw="") for a in articles]
     return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents,
-                       prints)  # fmt: skip
+                       prints, raws)  # fmt: skip
 
 
-def _process_many(args: tuple[str, list[str]]) -> list[_FileResult]:
-    root, rels = args
-    return [_process_file(root, rel) for rel in rels]
+def _process_many(
+    args: tuple[str, list[str], dict[str, frozenset[str]]],
+) -> list[_FileResult]:
+    root, rels, boilerplate = args
+    _WORKER_BOILERPLATE.update(boilerplate)
+    with collector_paused():
+        return [_process_file(root, rel) for rel in rels]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a batch: filing hundreds of thousands of postings
+    made it run thousands of times (a tenth of the writing time) to find nothing; what a
+    batch leaves in cycles is collected after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _learn_folder(root: str, folder: str) -> dict[str, frozenset[str]]:
+    """A folder's repeated lines, learned from the sample of its files an import reads."""
+    root_path = Path(root)
+    base = root_path / folder
+    try:
+        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
+    except OSError:
+        return {}
+    ids = sorted((_sample_key(p.relative_to(root_path).as_posix()), p) for p in siblings)
+    sources: list[SourceText] = []
+    for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
+        try:
+            data = read_file_bytes(path)
+        except (OSError, UnreadableText):
+            continue
+        found, _ = sources_from_bytes(root_path, path, data)
+        sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
+    sources.sort(key=lambda s: _sample_key(s.id))
+    return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers must not inherit this process's open files: a forked worker would hold the
     index's write lock after this process was killed, and block the next run."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the readers' code once and forks each reader from it: a reader
+    # spawned bare imported it again (0.6 s of CPU each, a tenth of a BBC build).
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _file_digest(path: Path) -> str:
@@ -177,6 +244,8 @@ class CorpusIndex:
         self.root = Path(corpus_root).resolve()
         self.directory = index_dir_for(self.root, index_dir)
         self._entity_fields: dict[str, tuple[str, dict[str, str]]] = {}
+        self._clean_start = False
+        """Whether the last run finished (else it may have left documents the store lost)."""
 
     @property
     def whoosh_dir(self) -> Path:
@@ -254,7 +323,7 @@ class CorpusIndex:
                 if problem != "no index yet":
                     report.rebuilt_because = problem
                 self._create_empty()
-            self._update(report, progress, cancel, workers)
+            self._update(report, progress, cancel, workers, fresh=problem is not None)
         finally:
             lock.release()
         report.seconds = time.perf_counter() - started
@@ -316,27 +385,16 @@ class CorpusIndex:
         removed = sorted(set(known) - seen)
         return changed, removed, restat, unchanged, walk_problems
 
-    def _learn_boilerplate(self, rels: Iterable[str]) -> dict[str, frozenset[str]]:
-        """Learn each touched folder's repeated lines from the same sample an import uses."""
-        folders = {os.path.dirname(rel) for rel in rels}
+    def _learn_boilerplate(
+        self, rels: Iterable[str], pool: ProcessPoolExecutor | None
+    ) -> dict[str, frozenset[str]]:
+        """Learn each touched folder's repeated lines from the same sample an import uses,
+        a folder per reader process."""
+        folders = sorted({os.path.dirname(rel) for rel in rels})
+        learn = functools.partial(_learn_folder, str(self.root))
         learned: dict[str, frozenset[str]] = {}
-        for folder in sorted(folders):
-            base = self.root / folder
-            try:
-                siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
-            except OSError:
-                continue
-            ids = sorted((_sample_key(p.relative_to(self.root).as_posix()), p) for p in siblings)
-            sources: list[SourceText] = []
-            for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
-                try:
-                    data = read_file_bytes(path)
-                except (OSError, UnreadableText):
-                    continue
-                found, _ = sources_from_bytes(self.root, path, data)
-                sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
-            sources.sort(key=lambda s: _sample_key(s.id))
-            learned.update(learn_boilerplate(sources[:BOILERPLATE_SAMPLE]))
+        for found in pool.map(learn, folders) if pool is not None else map(learn, folders):
+            learned.update(found)
         return learned
 
     def _update(
@@ -345,7 +403,10 @@ class CorpusIndex:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
         workers: int | None,
+        *,
+        fresh: bool,
     ) -> None:
+        """`fresh`: the index was created empty by this run."""
         store = DocumentStore(self.store_path)
         ix = self.open_whoosh()
         # Entity fields the index already held, re-added with an unchanged article it rewrites.
@@ -361,8 +422,17 @@ class CorpusIndex:
                 for record in restat:
                     store.put_file(record)
                 store.commit()
+            # Whoosh commits a batch before the store does: a run stopped between the two
+            # leaves documents the store does not know of. Until a run ends, the index says
+            # so, and the next run replaces documents by id instead of only adding them.
+            self._clean_start = fresh or store.get_meta("complete") == "1"
+            if changed or removed:
+                store.begin()
+                store.set_meta("complete", "0")
+                store.commit()
             stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
-            boilerplate = self._learn_boilerplate(changed) if changed else {}
+            pool = stack.enter_context(_reader_pool(len(changed), workers))
+            boilerplate = self._learn_boilerplate(changed, pool) if changed else {}
             # A folder whose template changed is cleaned again as a whole.
             for group, lines in boilerplate.items():
                 if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
@@ -379,26 +449,12 @@ class CorpusIndex:
             done = 0
             total = len(changed)
             file_problems: dict[str, list[Problem]] = defaultdict(list)
-            pool = stack.enter_context(_reader_pool(len(changed), all_boilerplate, workers))
             results = self._read_all(changed, all_boilerplate, pool, cancel)
-            for batch in _chunks(changed, BATCH_FILES):
-                writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=PostingsCodec())
-                store.begin()
-                try:
-                    for result in itertools.islice(results, len(batch)):
-                        self._write_file(writer, store, result, known, report)
-                        file_problems[result.rel] = result.problems
-                        done += 1
-                        if progress is not None:
-                            progress(done, total, result.rel)
-                        if cancel is not None and cancel():
-                            raise Cancelled
-                except BaseException:
-                    writer.cancel()
-                    store.rollback()
-                    raise
-                writer.commit(merge=True)
-                store.commit()
+            pending = iter(results)
+            while done < total:
+                with collector_paused():
+                    done = self._write_batch(ix, store, pending, done, total, file_problems,
+                                             known, report, progress, cancel)  # fmt: skip
 
             store.begin()
             store.set_meta("boilerplate", json.dumps(merged_boilerplate))
@@ -411,6 +467,43 @@ class CorpusIndex:
             store.commit()
             report.problems = problems
             report.documents = store.count()
+
+    def _write_batch(
+        self,
+        ix: Any,
+        store: DocumentStore,
+        results: Iterator[_FileResult],
+        done: int,
+        total: int,
+        file_problems: dict[str, list[Problem]],
+        known: dict[str, FileRecord],
+        report: BuildReport,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+    ) -> int:
+        """File results into one new segment and the store, and commit both (Whoosh first);
+        returns how many files are done. A batch ends after `BATCH_FILES` files or when its
+        postings reach `SEGMENT_POSTINGS`."""
+        writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
+        store.begin()
+        try:
+            for result in itertools.islice(results, BATCH_FILES):
+                self._write_file(writer, store, result, known, report)
+                file_problems[result.rel] = result.problems
+                done += 1
+                if progress is not None:
+                    progress(done, total, result.rel)
+                if cancel is not None and cancel():
+                    raise Cancelled
+                if writer.pooled_postings >= SEGMENT_POSTINGS:
+                    break
+        except BaseException:
+            writer.cancel()
+            store.rollback()
+            raise
+        writer.commit(merge=True)
+        store.commit()
+        return done
 
     def _read_all(
         self,
@@ -430,12 +523,18 @@ class CorpusIndex:
                     raise Cancelled
                 yield _process_file(str(self.root), rel)
             return
-        chunks = deque((str(self.root), chunk) for chunk in _chunks(rels, READ_CHUNK))
-        pending: deque[Future[list[_FileResult]]] = deque()
+        chunks = deque(_read_chunks(self.root, rels))
+        pending: deque[tuple[Future[list[_FileResult]], int, int]] = deque()
+        files = size = 0
         while chunks or pending:
-            while chunks and len(pending) * READ_CHUNK < BATCH_FILES:
-                pending.append(pool.submit(_process_many, chunks.popleft()))
-            yield from pending.popleft().result()
+            while chunks and (not pending or (files < BATCH_FILES and size < IN_FLIGHT_BYTES)):
+                chunk, chunk_size = chunks.popleft()
+                task = (str(self.root), chunk, _boilerplate_for(chunk, boilerplate))
+                pending.append((pool.submit(_process_many, task), len(chunk), chunk_size))
+                files, size = files + len(chunk), size + chunk_size
+            future, chunk_files, chunk_size = pending.popleft()
+            files, size = files - chunk_files, size - chunk_size
+            yield from future.result()
 
     def _write_file(
         self,
@@ -458,8 +557,11 @@ class CorpusIndex:
         for article, document in zip(result.articles, result.documents, strict=True):
             entities = self._entity_fields.get(article.id)
             extra = entities[1] if entities and entities[0] == article.content_hash else {}
-            writer.update_document(**document, **extra)
-        store.put_articles(result.rel, result.articles)
+            if previous is None and self._clean_start:  # a new file: nothing to replace
+                writer.add_document(**document, **extra)
+            else:
+                writer.update_document(**document, **extra)
+        store.put_articles(result.rel, result.articles, result.raws)
         put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
                                   tuple(new_ids)))  # fmt: skip
@@ -515,22 +617,24 @@ def _worker_schema() -> Schema:
     return build_schema()
 
 
+def _boilerplate_for(
+    rels: list[str], boilerplate: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """What a reader needs to clean these files: their folders' lines, and every outlet's
+    (records name their outlet only once read)."""
+    folders = {f"dir:{os.path.dirname(rel)}" for rel in rels}
+    return {g: v for g, v in boilerplate.items() if g in folders or not g.startswith("dir:")}
+
+
 @contextlib.contextmanager
-def _reader_pool(
-    files: int, boilerplate: dict[str, frozenset[str]], workers: int | None
-) -> Iterator[ProcessPoolExecutor | None]:
+def _reader_pool(files: int, workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
     """One pool of readers for the whole run (starting one costs a few tenths of a second),
     none when the work is too small to pay for it; on error or cancel, stopped at once."""
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n <= 1 or files < 64:
         yield None
         return
-    pool = ProcessPoolExecutor(
-        max_workers=n,
-        mp_context=_worker_context(),
-        initializer=_init_worker,
-        initargs=(boilerplate,),
-    )
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=_worker_context())
     try:
         yield pool
     except BaseException:
@@ -539,9 +643,23 @@ def _reader_pool(
     pool.shutdown()
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _read_chunks(root: Path, rels: list[str]) -> Iterator[tuple[list[str], int]]:
+    """The files in order, in readers' tasks of `READ_CHUNK` files or `READ_CHUNK_BYTES`,
+    with each task's size in bytes."""
+    chunk: list[str] = []
+    size = 0
+    for rel in rels:
+        try:
+            file_size = (root / rel).stat().st_size
+        except OSError:
+            file_size = 0  # the reader says why
+        if chunk and (len(chunk) >= READ_CHUNK or size + file_size > READ_CHUNK_BYTES):
+            yield chunk, size
+            chunk, size = [], 0
+        chunk.append(rel)
+        size += file_size
+    if chunk:
+        yield chunk, size
 
 
 def _rel_of(problem: Problem, root: Path) -> str:

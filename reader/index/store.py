@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,11 @@ _DOC_COLUMNS = (
     "id, file, path, format, title, subtitle, date, datetime, byline, source, dateline, url, "
     "body, captions, credits, word_count, content_hash, display_html, raw"
 )
+
+
+def pack_raw(raw: str) -> bytes:
+    """A raw text as the store keeps it (zlib, fast level: it is read only to show it)."""
+    return zlib.compress(raw.encode("utf-8"), 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +100,22 @@ class DocumentStore(Database):
         self._db.execute("DELETE FROM docs WHERE file = ?", (path,))
 
     # -- documents -------------------------------------------------------------------------
-    def put_articles(self, file: str, articles: Iterable[Article]) -> None:
+    def put_articles(
+        self, file: str, articles: Sequence[Article], raws: Sequence[bytes] | None = None
+    ) -> None:
+        """Replace the file's articles; `raws`: their raw texts already packed (`pack_raw`)
+        by the process that read them, else packed here."""
         self._db.execute("DELETE FROM docs WHERE file = ?", (file,))
+        packed = raws if raws is not None else [pack_raw(a.raw) for a in articles]
         self._db.executemany(
             f"INSERT OR REPLACE INTO docs({_DOC_COLUMNS}) VALUES ({', '.join('?' * 19)})",
             (
                 (
                     a.id, file, a.path, a.format, a.title, a.subtitle, a.date, a.datetime,
                     a.byline, a.source, a.dateline, a.url, a.body, json.dumps(a.captions),
-                    json.dumps(a.credits), a.word_count, a.content_hash, a.display_html,
-                    zlib.compress(a.raw.encode("utf-8"), 1),
+                    json.dumps(a.credits), a.word_count, a.content_hash, a.display_html, raw,
                 )
-                for a in articles
+                for a, raw in zip(articles, packed, strict=True)
             ),
         )  # fmt: skip
 

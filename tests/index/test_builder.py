@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from reader.index.builder import LOCK_FILE, AlreadyIndexing, CorpusIndex
+from reader.corpus.importer import import_corpus
+from reader.index.builder import (
+    LOCK_FILE,
+    READ_CHUNK_BYTES,
+    AlreadyIndexing,
+    CorpusIndex,
+    _read_chunks,
+    index_fields,
+)
 from reader.index.search import Searcher
 from reader.index.store import DocumentStore
 from reader.main import main
@@ -73,6 +81,37 @@ def test_add_change_delete_reindex_exactly_those(corpus: Path, tmp_path: Path) -
         assert searcher.search("museum").hits == []
         assert [h.id for h in searcher.search("council").hits] == ["b.txt"]
         assert searcher.search("reopen bridge library").hits == []
+
+
+def test_run_stopped_between_whoosh_and_store_commits_leaves_no_duplicate(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A batch is committed to Whoosh first: stopped before the store's commit, the next run
+    reads the file again as new and must replace its document, not add a second one."""
+    index = CorpusIndex(corpus, tmp_path / "idx")
+    index.update(workers=1)
+    write_story(corpus, "d.txt", "OMAHA", "stadium")
+    # The state such a run leaves: d.txt in Whoosh, unknown to the store, the run unfinished.
+    article = import_corpus(corpus).articles
+    (new,) = [a for a in article if a.id == "d.txt"]
+    writer = index.open_whoosh().writer()
+    writer.add_document(**index_fields(new))
+    writer.commit()
+    with DocumentStore(index.store_path) as store:
+        store.begin()
+        store.set_meta("complete", "0")
+        store.commit()
+    report = index.update(workers=1)
+    assert report.added == 1
+    with Searcher(index) as searcher:
+        assert searcher.search("stadium").total == 1
+        assert searcher.search("reopen").total == 4
+    # A finished run says so: the next new file is only added.
+    write_story(corpus, "e.txt", "TULSA", "arena")
+    index.update(workers=1)
+    with Searcher(index) as searcher:
+        assert searcher.search("arena").total == 1
+        assert searcher.search("reopen").total == 5
 
 
 def test_touched_but_equal_file_is_not_reindexed(corpus: Path, tmp_path: Path) -> None:
@@ -224,3 +263,17 @@ def test_kill_9_midway_leaves_a_usable_index(tmp_path: Path) -> None:
         assert searcher.search("hall2599").total == 1
         assert searcher.search("reopen").total == 2600
     shutil.rmtree(idx)
+
+
+def test_readers_tasks_split_by_files_and_bytes(tmp_path: Path) -> None:
+    """A corpus of a few large JSON Lines files gives each file a task of its own, so both
+    readers work; small files go 32 to a task."""
+    for n in range(40):
+        (tmp_path / f"s{n:02}.txt").write_text("x" * 100, encoding="utf-8")
+    for n in range(3):
+        (tmp_path / f"big{n}.jsonl").write_text("y" * READ_CHUNK_BYTES, encoding="utf-8")
+    rels = sorted(p.name for p in tmp_path.iterdir())
+    chunks = list(_read_chunks(tmp_path, rels))
+    assert [rel for chunk, _ in chunks for rel in chunk] == rels
+    assert [len(chunk) for chunk, _ in chunks] == [1, 1, 1, 32, 8]
+    assert chunks[0][1] == READ_CHUNK_BYTES

@@ -1,0 +1,394 @@
+"""Filing a batch's postings into a Whoosh segment without Whoosh's per-posting Python.
+
+Whoosh's `SegmentWriter` puts every posting in an external sorting pool as a tuple, sorts them
+all at commit, and feeds them one at a time through its W3 posting writer: most of the
+writing process's time in a build. Here the pool groups the postings by field and term as
+they arrive (a term's postings arrive in document order), only the terms are sorted, and each
+term's posting list is written in Whoosh's W3 format directly: the bytes Whoosh writes, so
+Whoosh (and `array_search`) read the segment unchanged. `tests/index/test_segment_writer.py`
+compares the two writers' segments file by file.
+
+Two deliberate differences, both set by the codec (a codec without them gets Whoosh's exact
+bytes): a block whose pickle is shorter than `min_compress` bytes is stored uncompressed, as
+Whoosh's own writer means to (its check is overwritten by the line after it) — most terms of
+a news corpus occur in one or two stories, and zlib makes their 30-byte blocks longer; and
+blocks are compressed with a smaller window (`compress_window_bits`), which costs a tenth
+as much to set up. Readers take the compression flag from each block, and zlib streams of
+any window decompress alike.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import operator
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pickle import dumps
+from struct import Struct
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
+from whoosh.fields import Schema
+from whoosh.filedb.filetables import OrderedHashWriter, md5_hash
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
+
+from reader.index.schema import Analysed
+
+Posting = tuple[bytes, int, float, bytes]
+"""A posting as a field's `index` gives it: (term, frequency, weight, value)."""
+Item = tuple[str, bytes, int, float, bytes]
+"""A posting as Whoosh's writer hands it to its pool: (field, term, docnum, weight, value)."""
+
+_BLOCK_LENGTH = Struct("!i")
+_KEY_FIELD = Struct("!H")
+_TERM_INFO = Struct("!BfIBBfII")
+_EXTENT = Struct("!qi")
+_KEY_VALUE_LENGTHS = Struct("!ii")
+_NO_LENGTH = length_to_byte(None)
+_ZERO_LENGTH = length_to_byte(0)
+
+
+Entry = tuple[int, float, bytes]
+"""A posting in the pool: (docnum, weight, value); the term is the key it is filed under."""
+
+
+class TermPool:
+    """Postings grouped by field and term as they are added; held in memory until the segment
+    is written, so the caller bounds a segment's size (`postings` says how many it holds)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, defaultdict[bytes, list[Entry]]] = {}
+        self.postings = 0
+        self.unordered = False
+        """Whether some term's postings may have come out of document order (a merge adds
+        one segment's postings term by term, then the next segment's)."""
+        self._last_docnum = -1
+
+    def _terms(self, fieldname: str, docnum: int) -> defaultdict[bytes, list[Entry]]:
+        if docnum < self._last_docnum:
+            self.unordered = True
+        self._last_docnum = docnum
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = defaultdict(list)
+        return terms
+
+    def add(self, item: Item) -> None:
+        """A posting from Whoosh's own code (merging segments)."""
+        fieldname, term, docnum, weight, value = item
+        self._terms(fieldname, docnum)[term].append((docnum, weight, value))
+        self.postings += 1
+
+    def add_analysed(self, fieldname: str, docnum: int, analysed: Analysed) -> int:
+        """A field's postings for one document; returns the field's length (its words).
+        One dictionary lookup and one append a posting, the entries made in C: this runs
+        for every word of every document in the one writing process."""
+        terms = self._terms(fieldname, docnum)
+        entries = zip(itertools.repeat(docnum), analysed.weights, analysed.values, strict=False)
+        for term, entry in zip(analysed.terms, entries, strict=True):
+            terms[term].append(entry)
+        self.postings += len(analysed.terms)
+        return sum(analysed.freqs)
+
+    def iter_postings(self) -> Iterator[Item]:
+        """All postings in Whoosh's pool order, for Whoosh's own code paths."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for term in sorted(terms):
+                for docnum, weight, value in sorted(terms[term], key=_docnum):
+                    yield fieldname, term, docnum, weight, value
+
+    def cleanup(self) -> None:
+        self.fields = {}
+        self.postings = 0
+        self.unordered = False
+        self._last_docnum = -1
+
+
+class GroupingSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer with a `TermPool` and a direct W3 writer of its terms.
+
+    Everything else (documents, stored fields, columns, deletions, merging, committing,
+    locking) is Whoosh's own. A codec other than W3 without length statistics, which this
+    writer needs, falls back to Whoosh's path."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self.pool: Any = TermPool()
+        self._simple_schema = not any(
+            field.vector or field.separate_spelling() for _name, field in self.schema.items()
+        )
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's `add_document` for a schema without term vectors or spelling fields and a
+        document without boosts; `Analysed` postings go to the pool a field at a time."""
+        if not self._simple_schema or any(name.startswith("_") for name in fields):
+            super().add_document(**fields)
+            return
+        self._check_state()
+        schema = self.schema
+        perdocwriter = self.perdocwriter
+        pool = self.pool
+        docnum = self.docnum
+        names = sorted(fields)
+        self._check_fields(schema, names)
+        perdocwriter.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    analysed = (
+                        value if isinstance(value, Analysed) else Analysed.of(field.index(value))
+                    )
+                    length = pool.add_analysed(name, docnum, analysed)
+                    if not field.scorable:
+                        length = 0
+                perdocwriter.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column is not None:
+                    perdocwriter.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    @property
+    def pooled_postings(self) -> int:
+        return int(self.pool.postings)
+
+    def _flush_segment(self) -> None:
+        codec = self.codec
+        if (
+            not isinstance(codec, W3Codec)
+            or codec.length_stats
+            or type(self.fieldwriter) is not W3FieldWriter
+        ):
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        if self.pool.unordered:
+            for terms in self.pool.fields.values():
+                for items in terms.values():
+                    items.sort(key=_docnum)
+        write_terms(self.fieldwriter, self.schema, self.pool.fields, codec)
+        self.fieldwriter.close()
+
+
+def write_terms(
+    fieldwriter: W3FieldWriter,
+    schema: Schema,
+    fields: dict[str, defaultdict[bytes, list[Entry]]],
+    codec: W3Codec,
+) -> None:
+    """Write every term's posting list and term info as `W3FieldWriter.add_postings` would
+    for the same postings with no field lengths (`length_stats = False`); each term's
+    postings in document order."""
+    postfile = fieldwriter._postfile
+    tindex = fieldwriter._tindex
+    fieldmap = fieldwriter._fieldmap
+    blocklimit = codec._blocklimit
+    compression = codec._compression
+    min_compress = getattr(codec, "min_compress", 0)
+    compress = _compressor(compression, getattr(codec, "compress_window_bits", zlib.MAX_WBITS))
+    offset = postfile.tell()
+    magic = WHOOSH3_HEADER_MAGIC
+    entries: list[tuple[bytes, bytes]] = []
+    for fieldname in sorted(name for name, terms in fields.items() if terms):
+        fieldid = fieldmap.setdefault(fieldname, len(fieldmap))
+        key_prefix = _KEY_FIELD.pack(fieldid)
+        fixed_size = schema[fieldname].format.fixed_value_size()
+        terms = fields[fieldname]
+        out: list[bytes] = []
+        for term in sorted(terms):
+            items = terms[term]
+            start = offset
+            if len(items) == 1:  # most terms: one story's word, written without the loops
+                docnum, weight, value = items[0]
+                stored = _float32(weight)
+                block_max = weight if weight > 0 else 0
+                data = _single_block(docnum, None if stored == 1.0 else stored, value,
+                                     fixed_size)  # fmt: skip
+                comp = compression if len(data) >= min_compress else 0
+                if comp:
+                    data = compress(data)
+                info = _block_info(1, docnum, block_max, comp)
+                length = len(info) + len(data)
+                out += (magic, _BLOCK_LENGTH.pack(-length), info, data)
+                offset += len(magic) + 4 + length
+                terminfo = _TERM_INFO.pack(
+                    0, stored, 1, 0, _ZERO_LENGTH, block_max, docnum, docnum
+                ) + _EXTENT.pack(start, offset - start)  # fmt: skip
+                entries.append((key_prefix + term, terminfo))
+                continue
+            total_weight = 0.0
+            max_weight: float = 0
+            out.append(magic)
+            offset += len(magic)
+            for first in range(0, len(items), blocklimit):
+                block = items[first : first + blocklimit]
+                ids, raw_weights, values = zip(*block, strict=True)
+                weights = array("f", raw_weights)
+                block_max = _max_weight(raw_weights)
+                total_weight += sum(weights)
+                max_weight = max(max_weight, block_max)
+                data = dumps(
+                    (_deltas(ids), _mini_weights(weights), _mini_values(values, fixed_size)), 2
+                )
+                comp = compression if len(data) >= min_compress else 0
+                if comp:
+                    data = compress(data)
+                info = _block_info(len(ids), ids[-1], block_max, comp)
+                length = len(info) + len(data)
+                last = first + blocklimit >= len(items)
+                out += (_BLOCK_LENGTH.pack(-length if last else length), info, data)
+                offset += 4 + length
+            terminfo = _TERM_INFO.pack(
+                0, total_weight, len(items), 0, _ZERO_LENGTH, max_weight, items[0][0],
+                items[-1][0],
+            ) + _EXTENT.pack(start, offset - start)  # fmt: skip
+            entries.append((key_prefix + term, terminfo))
+        postfile.write(b"".join(out))
+    _add_sorted(tindex, entries)
+
+
+def _add_sorted(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -> None:
+    """`OrderedHashWriter.add` for many (key, value) pairs in key order, in one write."""
+    if tindex.hashfn is not md5_hash:
+        for key, value in entries:
+            tindex.add(key, value)
+        return
+    if not entries:
+        return
+    if entries[0][0] <= tindex.lastkey:
+        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{entries[0][0]!r}")
+    pos = tindex.dbfile.tell()
+    out: list[bytes] = []
+    positions: list[int] = []
+    buckets = tindex.buckets
+    for key, value in entries:
+        positions.append(pos)
+        out += (_KEY_VALUE_LENGTHS.pack(len(key), len(value)), key, value)
+        pos += _KEY_VALUE_LENGTHS.size + len(key) + len(value)
+        digest = hashlib.md5(key, usedforsecurity=False).digest()
+        h = int.from_bytes(digest[-4:], "big")
+        buckets[h & 255].append((h, positions[-1]))
+    tindex.dbfile.write(b"".join(out))
+    tindex.index.extend(positions)
+    tindex.lastkey = entries[-1][0]
+
+
+# -- pickles -------------------------------------------------------------------------------
+# A block's two small tuples, pickled (protocol 2) as `pickle.dumps` would: a quarter of the
+# writing time went to building and pickling them, and one shape repeats tens of thousands of
+# times. Opcodes from the pickle module; anything else goes to `dumps`.
+_PROTO = b"\x80\x02"
+_BYTES_OPEN = b"c_codecs\nencode\nq\x01X"
+"""Protocol 2 pickles bytes as `_codecs.encode(text, "latin1")`; this one memoised second."""
+_BYTES_CLOSE = b"q\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05\x85q\x06"
+_UINT32 = Struct("<I")
+_INT32 = Struct("<i")
+_DOUBLE = Struct(">d")
+
+
+def _pickled_number(value: float) -> bytes | None:
+    if type(value) is float:
+        return b"G" + _DOUBLE.pack(value)
+    if type(value) is not int:
+        return None
+    if 0 <= value <= 0xFF:
+        return b"K" + bytes((value,))
+    if 0 <= value <= 0xFFFF:
+        return b"M" + value.to_bytes(2, "little")
+    if -0x80000000 <= value <= 0x7FFFFFFF:
+        return b"J" + _INT32.pack(value)
+    return None
+
+
+_INFO_END = bytes([75, _NO_LENGTH, 75, _ZERO_LENGTH]) + b"tq\x00."
+"""The lengths Whoosh writes without length statistics (`K` and a byte each), then the end."""
+
+
+def _block_info(count: int, last_id: int, max_weight: float, comp: int) -> bytes:
+    """`dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)`."""
+    parts = (_pickled_number(count), _pickled_number(last_id), _pickled_number(max_weight),
+             _pickled_number(comp))  # fmt: skip
+    if None in parts:
+        return dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
+    return _PROTO + b"(" + b"".join(parts) + _INFO_END  # type: ignore[arg-type]
+
+
+def _single_block(docnum: int, weight: float | None, value: bytes, fixed_size: int | None) -> bytes:
+    """`dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)`."""
+    doc = _pickled_number(docnum)
+    weight_part = b"N" if weight is None else _pickled_number(weight)
+    if doc is not None and weight_part is not None:
+        head = _PROTO + doc + b"\x85q\x00" + weight_part
+        if fixed_size == 0:
+            return head + b"N\x87q\x01."
+        if (fixed_size is None or fixed_size < 0) and value:
+            text = value.decode("latin-1").encode("utf-8")
+            return (head + _BYTES_OPEN + _UINT32.pack(len(text)) + text + _BYTES_CLOSE
+                    + b"\x87q\x07.")  # fmt: skip
+    return dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)
+
+
+def _float32(value: float) -> float:
+    """A weight as Whoosh's block keeps it (an `array("f")` item)."""
+    return array("f", (value,))[0]
+
+
+_docnum = operator.itemgetter(0)
+
+
+def _compressor(level: int, window_bits: int) -> Callable[[bytes], bytes]:
+    """zlib at `level`; a window under zlib's 32 KB (`window_bits` < 15) also takes a
+    smaller state, whose set-up is most of the cost of compressing a 100-byte block (60 µs
+    against 5). Any zlib stream decompresses with Whoosh's `zlib.decompress(data)`."""
+    if window_bits >= zlib.MAX_WBITS:
+        return functools.partial(zlib.compress, level=level)
+    mem_level = max(1, window_bits - 8)
+
+    def compress(data: bytes) -> bytes:
+        stream = zlib.compressobj(level, zlib.DEFLATED, window_bits, mem_level)
+        return stream.compress(data) + stream.flush()
+
+    return compress
+
+
+def _max_weight(weights: tuple[float, ...]) -> float:
+    """The block's largest weight as Whoosh tracks it: 0 unless some weight is above 0."""
+    top = max(weights)
+    return top if top > 0 else 0
+
+
+def _deltas(ids: tuple[int, ...]) -> tuple[int, ...]:
+    if len(ids) == 1:
+        return ids
+    return (ids[0], *map(operator.sub, ids[1:], ids))
+
+
+def _mini_weights(weights: array[float]) -> Any:
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        return None if first == 1.0 else first
+    return tuple(weights)
+
+
+def _mini_values(values: tuple[bytes, ...], fixed_size: int | None) -> Any:
+    """Whoosh keeps only non-empty values (`filter(None, ...)`)."""
+    if fixed_size is None or fixed_size < 0:
+        return tuple(filter(None, values))
+    if fixed_size == 0:
+        return None
+    return b"".join(values)
