@@ -9,6 +9,8 @@ builder does, and prints CPU milliseconds per article for each part:
 * cleaning: `build_article`;
 * analysis: `index_fields(article, analysed=True)` (`positions_postings` per text field);
 * fingerprints: `fingerprint_rows` of the file's articles (shingles, MinHash, event terms);
+* fingerprints/32: the same for 32 articles a call (the builder's chunk: `_process_many`
+  fingerprints a chunk's articles at once);
 * pickle: `pickle.dumps` + `loads` of a chunk's `_FileResult` list, as it crosses to the
   writing process;
 * worker total: `_process_many` on chunks of `READ_CHUNK` files, timed as a whole (what the
@@ -18,8 +20,9 @@ Two corpora, read from the shared data folder at run time and never copied into 
 repository: BBC News (2,225 plain-text files, one article each) and Reuters-21578 (the SGML
 converted by `benchmarks/reuters.py` into temporary JSON Lines files, about a thousand articles
 a file). Times are CPU time of this process (`time.process_time`), the least noisy measure on a
-shared machine; each part is the best of `--repeat` passes. Only functions that exist on the
-main branch are called, so the same command run on two branches compares them.
+shared machine; each part is the best of `--repeat` passes. Only long-standing functions are
+called (and both signatures of `_process_many` and of boilerplate learning), so the same
+command run on two commits compares them.
 
 Run: .venv/bin/python benchmarks/worker_speed.py [--quick] [--repeat N] [--data DIR] [--json]
 """
@@ -43,7 +46,9 @@ HERE = Path(__file__).resolve().parent
 DATA_ENV = "CORPUS_READER_DATA"
 QUICK_BBC_PER_TOPIC = 60
 QUICK_REUTERS_FILES = 1
-PARTS = ("read + decode", "cleaning", "analysis", "fingerprints", "pickle", "worker total")
+PARTS = ("read + decode", "cleaning", "analysis", "fingerprints", "fingerprints/32", "pickle",
+         "worker total")  # fmt: skip
+CHUNK = 32
 TARGETS_MS = {"analysis": 0.3, "fingerprints": 0.5}
 
 
@@ -103,15 +108,22 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
     from reader.index import builder
     from reader.related.storage import fingerprint_rows
 
-    with tempfile.TemporaryDirectory(prefix="worker-speed-") as tmp:
-        boilerplate = builder.CorpusIndex(root, tmp)._learn_boilerplate(rels)
+    boilerplate = _learn(builder, root, rels)
     builder._init_worker(boilerplate)
-    builder._process_many((str(root), rels[:3]))  # lazy imports, caches of the first files
+
+    def process_many(chunk: list[str]) -> list[Any]:
+        try:  # the builder as of this branch: (root, files, their boilerplate)
+            return builder._process_many((str(root), chunk, boilerplate))  # type: ignore[arg-type]
+        except ValueError:  # older: (root, files), boilerplate set by _init_worker
+            return builder._process_many((str(root), chunk))  # type: ignore[arg-type]
+
+    process_many(rels[:3])  # lazy imports, caches of the first files
     best: dict[str, float] = {}
     articles = 0
     for _ in range(repeat):
         spent = dict.fromkeys(PARTS, 0.0)
         articles = 0
+        chunked: list[Any] = []
         for rel in rels:
             path = root / rel
             t, (sources, _problems) = _timed(
@@ -129,14 +141,16 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
             articles += len(kept)
             t, _ = _timed(lambda kept=kept: [builder.index_fields(a, analysed=True) for a in kept])
             spent["analysis"] += t
-            t, _ = _timed(
-                lambda kept=kept: fingerprint_rows([(a.id, a.content_hash, a.title, a.body)
-                                                    for a in kept])  # fmt: skip
-            )
+            t, _ = _timed(lambda kept=kept: fingerprint_rows(_items(kept)))
             spent["fingerprints"] += t
+            chunked.extend(kept)
+        for start in range(0, len(chunked), CHUNK):
+            some = chunked[start : start + CHUNK]
+            t, _ = _timed(lambda some=some: fingerprint_rows(_items(some)))
+            spent["fingerprints/32"] += t
         for start in range(0, len(rels), builder.READ_CHUNK):
             chunk = rels[start : start + builder.READ_CHUNK]
-            t, results = _timed(lambda chunk=chunk: builder._process_many((str(root), chunk)))
+            t, results = _timed(lambda chunk=chunk: process_many(chunk))
             spent["worker total"] += t
             t, _ = _timed(lambda results=results: pickle.loads(pickle.dumps(results, -1)))
             spent["pickle"] += t
@@ -144,6 +158,21 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
             ms = 1000 * seconds / max(articles, 1)
             best[part] = min(best.get(part, ms), ms)
     return Result(name, len(rels), articles, best)
+
+
+def _items(articles: list[Any]) -> list[tuple[str, str, str | None, str]]:
+    return [(a.id, a.content_hash, a.title, a.body) for a in articles]
+
+
+def _learn(builder: Any, root: Path, rels: list[str]) -> dict[str, frozenset[str]]:
+    """Each folder's boilerplate, as the builder learns it (either of its two ways)."""
+    if hasattr(builder, "_learn_folder"):
+        learned: dict[str, frozenset[str]] = {}
+        for folder in sorted({os.path.dirname(rel) for rel in rels}):
+            learned.update(builder._learn_folder(str(root), folder))
+        return learned
+    with tempfile.TemporaryDirectory(prefix="worker-speed-") as tmp:
+        return builder.CorpusIndex(root, tmp)._learn_boilerplate(rels)  # type: ignore[no-any-return]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,28 +87,34 @@ def news_analyzer() -> Composable:
     return FoldingTokenizer()
 
 
+Columns = tuple[tuple[bytes, ...], tuple[int, ...], tuple[float, ...], tuple[bytes, ...]]
+
+
 def positions_postings(
     text: str, field_boost: float = 1.0
 ) -> tuple[tuple[bytes, int, float, bytes], ...]:
     """What Whoosh's `Positions` format makes of a text through `FoldingTokenizer` — (term,
-    frequency, weight, encoded positions) in order of first occurrence — without a token
-    object, or any Python step, per word: analysis is a fifth of a reader process's work.
+    frequency, weight, encoded positions) in order of first occurrence."""
+    return tuple(zip(*positions_columns(text, field_boost), strict=True))
+
+
+def positions_columns(text: str, field_boost: float = 1.0) -> Columns:
+    """`positions_postings` as columns (terms, frequencies, weights, encoded positions), as
+    `schema.Analysed` holds them; made without a token object, or any Python step, per word.
 
     Terms are grouped by numpy (a stable sort of each word's first position keeps every
     term's positions in order); only terms seen more than once are encoded one by one."""
     terms = _folded_terms(text)
     if not terms:
-        return ()
+        return (), (), (), ()
     first: dict[bytes, int] = {}
     firsts = np.fromiter(map(first.setdefault, terms, itertools.count()), dtype=np.int64,
                          count=len(terms))  # fmt: skip
-    keys = list(first)
+    keys = tuple(first)
     starts = list(first.values())
     encoded = list(map(_ONE_POSITION.__getitem__, starts))
     if len(keys) == len(terms):  # every word once
-        counts = [1] * len(keys)
-        weights = [1.0 * field_boost] * len(keys)
-        return tuple(zip(keys, counts, weights, encoded, strict=True))
+        return keys, (1,) * len(keys), (1.0 * field_boost,) * len(keys), tuple(encoded)
     freq = np.bincount(firsts, minlength=len(terms))[starts]
     order = np.argsort(firsts, kind="stable")  # each term's positions, terms in order
     begins = np.cumsum(freq) - freq
@@ -119,9 +125,8 @@ def positions_postings(
     for k, begin, n in zip(multi.tolist(), begins[multi].tolist(), freq[multi].tolist(),
                            strict=True):  # fmt: skip
         encoded[k] = pack_uint(n) + dumps(flat[begin : begin + n], 2)
-    counts = freq.tolist()
     weights = (freq.astype(np.float64) * field_boost).tolist()
-    return tuple(zip(keys, counts, weights, encoded, strict=True))
+    return keys, tuple(freq.tolist()), tuple(weights), tuple(encoded)
 
 
 class _OnePosition(dict[int, bytes]):

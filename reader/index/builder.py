@@ -142,8 +142,9 @@ def _init_worker(boilerplate: dict[str, frozenset[str]]) -> None:
     _WORKER_BOILERPLATE = boilerplate
 
 
-def _process_file(root: str, rel: str) -> _FileResult:
-    """Read, decode, parse and clean one file; never raises for a bad file."""
+def _process_file(root: str, rel: str, *, fingerprints: bool = True) -> _FileResult:
+    """Read, decode, parse and clean one file; never raises for a bad file. `fingerprints`
+    False: leave them to the caller (`_process_many` computes a chunk's at once)."""
     root_path = Path(root)
     path = root_path / rel
     try:
@@ -168,7 +169,7 @@ def _process_file(root: str, rel: str) -> _FileResult:
         else:
             problems.append(Problem(str(path), f"{source.id}: no story text found"))
     documents = [index_fields(a, analysed=True) for a in articles]
-    prints = fingerprint_rows([(a.id, a.content_hash, a.title, a.body) for a in articles])
+    prints = fingerprint_rows(_fingerprinted(articles)) if fingerprints else []
     raws = [pack_raw(a.raw) for a in articles]
     articles = [dataclasses.replace(a, raw="") for a in articles]
     return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents,
@@ -181,7 +182,17 @@ def _process_many(
     root, rels, boilerplate = args
     _WORKER_BOILERPLATE.update(boilerplate)
     with collector_paused():
-        return [_process_file(root, rel) for rel in rels]
+        results = [_process_file(root, rel, fingerprints=False) for rel in rels]
+        # The chunk's fingerprints at once: NumPy's work per call, not per file.
+        rows = iter(
+            fingerprint_rows([item for r in results for item in _fingerprinted(r.articles)])
+        )
+        return [dataclasses.replace(r, fingerprints=list(itertools.islice(rows, len(r.articles))))
+                for r in results]  # fmt: skip
+
+
+def _fingerprinted(articles: list[Article]) -> list[tuple[str, str, str | None, str]]:
+    return [(a.id, a.content_hash, a.title, a.body) for a in articles]
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 
-from reader.index.analysis import FoldingTokenizer, news_analyzer, positions_postings
+from reader.index.analysis import FoldingTokenizer, news_analyzer, positions_columns
 
 SCHEMA_VERSION = 4
 """Bump when fields, analysis or cleaning change what the index holds."""
@@ -60,7 +60,7 @@ class NewsText(TEXT):
 def analyse(schema: Schema, field: str, text: str) -> Analysed:
     fieldobj = schema[field]
     if type(fieldobj.format) is Positions and isinstance(fieldobj.analyzer, FoldingTokenizer):
-        return Analysed.of(positions_postings(text, fieldobj.format.field_boost))
+        return Analysed(*positions_columns(text, fieldobj.format.field_boost))
     return Analysed.of(fieldobj.index(text))
 
 
