@@ -20,11 +20,10 @@ import numpy as np
 from whoosh.analysis import Composable, Token, Tokenizer
 from whoosh.system import pack_uint
 
-from reader.corpus.normalize import fold
+from reader.corpus.normalize import fold, non_ascii_chars
 
 WORD_RE = re.compile(r"\w+(?:\.\w+)*")
 _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 """Words, keeping dotted abbreviations whole ("U.S", "a.m")."""
 
@@ -153,7 +152,7 @@ def _folded_terms(text: str) -> list[bytes]:
     A text without non-ASCII word characters (most news, "£" or curly quotes included) has
     only ASCII words, folded by `lower`: it is tokenised in C, as bytes, every other
     character a space (`encode`'s "?")."""
-    if text.isascii() or not any(c.isalnum() for c in set(_NON_ASCII.findall(text))):
+    if text.isascii() or not any(c.isalnum() for c in non_ascii_chars(text)):
         data = text.encode("ascii", "replace").lower().translate(_WORD_BYTES)
         if b"." in data:
             data = _LONE_DOT.sub(b" ", data)

@@ -83,6 +83,8 @@ _DATE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH_RE})\.?,?\s+(?P<year2>(?:19|20)\d\d))\b",
     re.IGNORECASE,
 )
+_ISO_MONTH = re.compile(r"-[01]\d-")
+"""What every ISO date holds: found at once, as the search skips to each "-" in C."""
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
 _YEAR = re.compile(r"(?:19|20)(?<=\s..)\d\d\b")
 """A year that could end a written date: after a blank, before a word boundary."""
@@ -174,7 +176,7 @@ def _term_counts(
         month = (match.group("month1") or match.group("month2"))[:3].casefold()
         year = match.group("year1") or match.group("year2")
         specifics[f"{year}-{_MONTH_NUMBER[month]:02d}"] += 1
-    if "-0" in text or "-1" in text:  # an ISO date's month starts so
+    if _ISO_MONTH.search(text) is not None:  # rare; the full pattern scans slowly
         for match in _ISO_DATE.finditer(text):
             specifics[f"{match.group('year')}-{match.group('month')}"] += 1
     for entity in entities or ():

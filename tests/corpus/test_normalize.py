@@ -335,3 +335,25 @@ else:
     @pytest.mark.skip(reason="hypothesis is not installed; seeded fuzz tests still run")
     def test_offset_map_property() -> None:
         """Placeholder so the missing property tests show up as skipped."""
+
+
+def test_plain_characters_are_left_alone_by_every_step() -> None:
+    """`fold` lowers text whose non-ASCII characters are all plain symbols as it lowers ASCII:
+    none of them may end a canonical composition, and each must fold to itself anywhere."""
+    seconds = set()  # characters that end a canonical two-character decomposition
+    for cp in range(0x110000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    plain = [chr(cp) for cp in range(0x80, 0x110000)
+             if not 0xD800 <= cp < 0xE000 and normalize_module._is_plain(chr(cp))]  # fmt: skip
+    assert "£" in plain and "’" not in plain and "é" not in plain
+    assert not seconds.intersection(plain)
+    for c in plain:
+        for text in (f"A{c}b", f"x {c}{c} Y--{c}-\t", f"{c}É"):
+            assert fold(text) == normalize(text).text
+
+
+def test_non_ascii_chars_are_the_characters_past_ascii() -> None:
+    for text in ("", "abc", "a£b€c£", "Chinа ﬁ\u0301\U0001f600", "\ud800x"):
+        assert normalize_module.non_ascii_chars(text) == {c for c in text if ord(c) > 127}
