@@ -103,7 +103,7 @@ def positions_columns(text: str, field_boost: float = 1.0) -> Columns:
 
     Terms are grouped by numpy (a stable sort of each word's first position keeps every
     term's positions in order); only terms seen more than once are encoded one by one."""
-    terms = _folded_terms(text)
+    terms = _folded_terms(text) if text else []
     if not terms:
         return (), (), (), ()
     first: dict[bytes, int] = {}
