@@ -237,10 +237,10 @@ def _capital_runs(text: str) -> tuple[list[bool], list[str | list[str]]]:
     low = joined.lower()
     while "--" in low:  # fold's one step on ASCII words besides lower
         low = low.replace("--", "-")
-    runs: list[str | list[str]] = low.split("\n") if found else []
+    words = low.split("\n") if found else []
     if " " in low or "\t" in low:
-        runs = [run.split() if " " in run or "\t" in run else run for run in runs]  # type: ignore[union-attr]
-    return initials, runs
+        return initials, [w.split() if " " in w or "\t" in w else w for w in words]
+    return initials, [*words]
 
 
 def _dates(text: str) -> Iterator[re.Match[str]]:
