@@ -54,7 +54,7 @@ from reader.corpus.importer import (
 from reader.corpus.model import Article, Problem, SourceText
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
-from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
+from reader.index.schema import ANALYSED_FIELDS, SCHEMA_VERSION, analyse, build_schema
 from reader.index.segment_writer import GroupingSegmentWriter
 from reader.index.store import DocumentStore, FileRecord, pack_raw
 from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
@@ -607,7 +607,7 @@ def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
     }
     if analysed:
         schema = _worker_schema()
-        for name in TEXT_FIELDS:
+        for name in ANALYSED_FIELDS:
             fields[name] = analyse(schema, name, fields[name])
     return fields
 

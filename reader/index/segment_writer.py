@@ -145,16 +145,18 @@ class GroupingSegmentWriter(SegmentWriter):
                     continue
                 field = schema[name]
                 length = 0
-                if field.indexed:
-                    analysed = (
-                        value if isinstance(value, Analysed) else Analysed.of(field.index(value))
-                    )
+                analysed: Analysed | None
+                if isinstance(value, Analysed):
+                    analysed, value = value, value.original
+                else:
+                    analysed = Analysed.of(field.index(value)) if field.indexed else None
+                if analysed is not None:
                     length = pool.add_analysed(name, docnum, analysed)
                     if not field.scorable:
                         length = 0
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
-                if column is not None:
+                if column is not None and value is not None:
                     perdocwriter.add_column_value(name, column, field.to_column_value(value))
         except Exception:
             perdocwriter.cancel_doc()
@@ -162,6 +164,19 @@ class GroupingSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def update_document(self, **fields: Any) -> None:
+        """Whoosh's `update_document`, the unique values taken from `Analysed` fields."""
+        unique = [
+            (name, value.original if isinstance(value, Analysed) else value)
+            for name, value in fields.items()
+            if name in self.schema and self.schema[name].unique
+        ]
+        if unique:
+            with self.searcher() as searcher:
+                for docnum in searcher._find_unique(unique):
+                    self.delete_document(docnum)
+        self.add_document(**fields)
 
     @property
     def pooled_postings(self) -> int:

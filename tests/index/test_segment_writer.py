@@ -48,10 +48,21 @@ def _build(path: Path, docs: list[dict[str, Any]], codec: W3Codec, ours: bool) -
     path.mkdir()
     ix = whoosh_index.create_in(str(path), build_schema())
     writer = GroupingSegmentWriter(ix, codec=codec) if ours else ix.writer(codec=codec)
-    for doc in docs:
+    for doc in docs if ours else map(_for_whoosh, docs):
         writer.update_document(**doc)
     writer.commit()
     return ix
+
+
+def _for_whoosh(doc: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh's writer takes analysed texts (our text field accepts them) but the id, date and
+    word count as values."""
+    return {
+        name: value.original
+        if isinstance(value, Analysed) and value.original is not None
+        else value
+        for name, value in doc.items()
+    }
 
 
 def _segment_files(ix: Any) -> dict[str, bytes]:
