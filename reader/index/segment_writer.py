@@ -237,7 +237,7 @@ def write_terms(
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
-                info = _block_info(1, docnum, block_max, comp)
+                info = dumps((1, docnum, block_max, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
                 length = len(info) + len(data)
                 out += (magic, _BLOCK_LENGTH.pack(-length), info, data)
                 offset += len(magic) + 4 + length
@@ -263,7 +263,7 @@ def write_terms(
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
-                info = _block_info(len(ids), ids[-1], block_max, comp)
+                info = dumps((len(ids), ids[-1], block_max, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
                 length = len(info) + len(data)
                 last = first + blocklimit >= len(items)
                 out += (_BLOCK_LENGTH.pack(-length if last else length), info, data)
@@ -304,9 +304,9 @@ def _add_sorted(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -
 
 
 # -- pickles -------------------------------------------------------------------------------
-# A block's two small tuples, pickled (protocol 2) as `pickle.dumps` would: a quarter of the
-# writing time went to building and pickling them, and one shape repeats tens of thousands of
-# times. Opcodes from the pickle module; anything else goes to `dumps`.
+# The data of a block of one posting, pickled (protocol 2) as `pickle.dumps` would, in half
+# its time: most terms of a segment have one posting. Opcodes from the pickle module; any
+# other shape goes to `dumps` (faster than Python for anything longer).
 _PROTO = b"\x80\x02"
 _BYTES_OPEN = b"c_codecs\nencode\nq\x01X"
 """Protocol 2 pickles bytes as `_codecs.encode(text, "latin1")`; this one memoised second."""
@@ -328,19 +328,6 @@ def _pickled_number(value: float) -> bytes | None:
     if -0x80000000 <= value <= 0x7FFFFFFF:
         return b"J" + _INT32.pack(value)
     return None
-
-
-_INFO_END = bytes([75, _NO_LENGTH, 75, _ZERO_LENGTH]) + b"tq\x00."
-"""The lengths Whoosh writes without length statistics (`K` and a byte each), then the end."""
-
-
-def _block_info(count: int, last_id: int, max_weight: float, comp: int) -> bytes:
-    """`dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)`."""
-    parts = (_pickled_number(count), _pickled_number(last_id), _pickled_number(max_weight),
-             _pickled_number(comp))  # fmt: skip
-    if None in parts:
-        return dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
-    return _PROTO + b"(" + b"".join(parts) + _INFO_END  # type: ignore[arg-type]
 
 
 def _single_block(docnum: int, weight: float | None, value: bytes, fixed_size: int | None) -> bytes:
