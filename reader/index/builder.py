@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import itertools
 import json
 import multiprocessing
 import multiprocessing.context
@@ -35,7 +34,6 @@ from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
-from whoosh.writing import SegmentWriter
 
 from reader.corpus.articles import build_article
 from reader.corpus.decoding import UnreadableText
@@ -55,7 +53,7 @@ from reader.corpus.model import Article, Problem, SourceText
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
 from reader.index.schema import ANALYSED_FIELDS, SCHEMA_VERSION, analyse, build_schema
-from reader.index.segment_writer import GroupingSegmentWriter
+from reader.index.segment_writer import GroupedPostings, GroupingSegmentWriter, group_postings
 from reader.index.store import DocumentStore, FileRecord, pack_raw
 from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
@@ -175,13 +173,30 @@ def _process_file(root: str, rel: str) -> _FileResult:
                        prints, raws)  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _ChunkResult:
+    """A reader's task: its files' results, their documents `Filed`, and the documents'
+    postings grouped by term (`group_postings`), numbered in the files' order."""
+
+    files: list[_FileResult]
+    postings: GroupedPostings
+
+
 def _process_many(
     args: tuple[str, list[str], dict[str, frozenset[str]]],
-) -> list[_FileResult]:
+) -> _ChunkResult:
     root, rels, boilerplate = args
     _WORKER_BOILERPLATE.update(boilerplate)
     with collector_paused():
-        return [_process_file(root, rel) for rel in rels]
+        results = [_process_file(root, rel) for rel in rels]
+        postings, filed = group_postings([d for r in results for d in r.documents])
+        grouped: list[_FileResult] = []
+        start = 0
+        for result in results:
+            end = start + len(result.documents)
+            grouped.append(dataclasses.replace(result, documents=filed[start:end]))
+            start = end
+        return _ChunkResult(grouped, postings)
 
 
 @contextlib.contextmanager
@@ -452,9 +467,12 @@ class CorpusIndex:
             results = self._read_all(changed, all_boilerplate, pool, cancel)
             pending = iter(results)
             while done < total:
+                before = done
                 with collector_paused():
                     done = self._write_batch(ix, store, pending, done, total, file_problems,
                                              known, report, progress, cancel)  # fmt: skip
+                if done == before:  # not reached: every file gives one result
+                    break
 
             store.begin()
             store.set_meta("boilerplate", json.dumps(merged_boilerplate))
@@ -472,7 +490,7 @@ class CorpusIndex:
         self,
         ix: Any,
         store: DocumentStore,
-        results: Iterator[_FileResult],
+        results: Iterator[_ChunkResult],
         done: int,
         total: int,
         file_problems: dict[str, list[Problem]],
@@ -481,21 +499,24 @@ class CorpusIndex:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
     ) -> int:
-        """File results into one new segment and the store, and commit both (Whoosh first);
-        returns how many files are done. A batch ends after `BATCH_FILES` files or when its
-        postings reach `SEGMENT_POSTINGS`."""
+        """File readers' results into one new segment and the store, and commit both (Whoosh
+        first); returns how many files are done. A batch ends after the reader's task that
+        reaches `BATCH_FILES` files or `SEGMENT_POSTINGS` postings."""
         writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
         store.begin()
+        files = 0
         try:
-            for result in itertools.islice(results, BATCH_FILES):
-                self._write_file(writer, store, result, known, report)
-                file_problems[result.rel] = result.problems
-                done += 1
-                if progress is not None:
-                    progress(done, total, result.rel)
+            for chunk in results:
+                self._write_chunk(writer, store, chunk, known, report)
+                for result in chunk.files:
+                    file_problems[result.rel] = result.problems
+                    done += 1
+                    if progress is not None:
+                        progress(done, total, result.rel)
+                files += len(chunk.files)
                 if cancel is not None and cancel():
                     raise Cancelled
-                if writer.pooled_postings >= SEGMENT_POSTINGS:
+                if files >= BATCH_FILES or writer.pooled_postings >= SEGMENT_POSTINGS:
                     break
         except BaseException:
             writer.cancel()
@@ -511,20 +532,21 @@ class CorpusIndex:
         boilerplate: dict[str, frozenset[str]],
         pool: ProcessPoolExecutor | None,
         cancel: CancelFn | None,
-    ) -> Iterator[_FileResult]:
-        """Results for the files in order, read and cleaned in the pool's processes if any.
+    ) -> Iterator[_ChunkResult]:
+        """Results for the files in order, a reader's task at a time, read and cleaned in the
+        pool's processes if any.
 
         Up to a batch of files is kept in flight, so the readers go on with the next batch
         while this process commits the last (a third of its time), instead of waiting."""
         if pool is None:
             _init_worker(boilerplate)
-            for rel in rels:
+            for chunk, _size in _read_chunks(self.root, rels):
                 if cancel is not None and cancel():
                     raise Cancelled
-                yield _process_file(str(self.root), rel)
+                yield _process_many((str(self.root), chunk, {}))
             return
         chunks = deque(_read_chunks(self.root, rels))
-        pending: deque[tuple[Future[list[_FileResult]], int, int]] = deque()
+        pending: deque[tuple[Future[_ChunkResult], int, int]] = deque()
         files = size = 0
         while chunks or pending:
             while chunks and (not pending or (files < BATCH_FILES and size < IN_FLIGHT_BYTES)):
@@ -534,41 +556,44 @@ class CorpusIndex:
                 files, size = files + len(chunk), size + chunk_size
             future, chunk_files, chunk_size = pending.popleft()
             files, size = files - chunk_files, size - chunk_size
-            yield from future.result()
+            yield future.result()
 
-    def _write_file(
+    def _write_chunk(
         self,
-        writer: SegmentWriter,
+        writer: GroupingSegmentWriter,
         store: DocumentStore,
-        result: _FileResult,
+        chunk: _ChunkResult,
         known: dict[str, FileRecord],
         report: BuildReport,
     ) -> None:
-        previous = known.get(result.rel)
-        new_ids = [a.id for a in result.articles]
-        if previous is not None:
-            for gone in set(previous.doc_ids) - set(new_ids):
-                writer.delete_by_term("id", gone)
-                report.deleted += 1
-        if not result.digest:  # unreadable now: forget what it held
+        documents: list[dict[str, Any]] = []
+        for result in chunk.files:
+            previous = known.get(result.rel)
+            new_ids = [a.id for a in result.articles]
             if previous is not None:
-                store.delete_file(result.rel)
-            return
-        for article, document in zip(result.articles, result.documents, strict=True):
-            entities = self._entity_fields.get(article.id)
-            extra = entities[1] if entities and entities[0] == article.content_hash else {}
-            if previous is None and self._clean_start:  # a new file: nothing to replace
-                writer.add_document(**document, **extra)
-            else:
-                writer.update_document(**document, **extra)
-        store.put_articles(result.rel, result.articles, result.raws)
-        put_fingerprints(store.connection, result.fingerprints)
-        store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
-                                  tuple(new_ids)))  # fmt: skip
-        if previous is None:
-            report.added += len(new_ids)
-        elif previous.digest != result.digest:
-            report.updated += len(new_ids)
+                for gone in set(previous.doc_ids) - set(new_ids):
+                    writer.delete_by_term("id", gone)
+                    report.deleted += 1
+            if not result.digest:  # unreadable now: forget what it held
+                if previous is not None:
+                    store.delete_file(result.rel)
+                continue
+            if previous is not None or not self._clean_start:  # replace, by id
+                for doc_id in new_ids:
+                    writer.delete_by_term("id", doc_id)
+            for article, document in zip(result.articles, result.documents, strict=True):
+                entities = self._entity_fields.get(article.id)
+                extra = entities[1] if entities and entities[0] == article.content_hash else {}
+                documents.append({**document, **extra})
+            store.put_articles(result.rel, result.articles, result.raws)
+            put_fingerprints(store.connection, result.fingerprints)
+            store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
+                                      tuple(new_ids)))  # fmt: skip
+            if previous is None:
+                report.added += len(new_ids)
+            elif previous.digest != result.digest:
+                report.updated += len(new_ids)
+        writer.add_grouped(documents, chunk.postings)
 
     def _delete(
         self, ix: Any, store: DocumentStore, removed: list[str], known: dict[str, FileRecord]
