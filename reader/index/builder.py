@@ -83,12 +83,14 @@ class PostingsCodec(W3Codec):
     (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
     document's length from its own column, so matches and scores stay the same.
 
-    Blocks shorter than `min_compress` bytes are stored as they are, longer ones compressed
-    at zlib level 1 with a 4 KB window (see `segment_writer`): on BBC compressing every
-    block took 40 % of the writer's time to save a third of the postings file. The class is
-    named in the index's table of segments: keep its name and module."""
+    Block data is pickled with protocol 4 (Whoosh reads any); blocks shorter than
+    `min_compress` bytes are stored as they are, longer ones compressed at zlib level 1 with a
+    4 KB window (see `segment_writer`): on BBC compressing every block took 40 % of the
+    writer's time to save a third of the postings file. The class is named in the index's
+    table of segments: keep its name and module."""
 
     length_stats = False
+    data_protocol = 4
     min_compress = 2048
     compress_window_bits = 12
 

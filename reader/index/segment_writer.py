@@ -2,19 +2,23 @@
 
 Whoosh's `SegmentWriter` puts every posting in an external sorting pool as a tuple, sorts them
 all at commit, and feeds them one at a time through its W3 posting writer: most of the
-writing process's time in a build. Here the pool groups the postings by field and term as
-they arrive (a term's postings arrive in document order), only the terms are sorted, and each
-term's posting list is written in Whoosh's W3 format directly: the bytes Whoosh writes, so
-Whoosh (and `array_search`) read the segment unchanged. `tests/index/test_segment_writer.py`
-compares the two writers' segments file by file.
+writing process's time in a build. Here the reader processes group their documents' postings
+by field and term (`group_postings`), the pool files a run of documents a term, only the terms
+are sorted, and each term's posting list is written in Whoosh's W3 format directly: with
+Whoosh's codec the bytes Whoosh writes (`tests/index/test_segment_writer.py` compares the two
+writers' segments file by file), so Whoosh (and `array_search`) read the segment unchanged.
 
-Two deliberate differences, both set by the codec (a codec without them gets Whoosh's exact
-bytes): a block whose pickle is shorter than `min_compress` bytes is stored uncompressed, as
-Whoosh's own writer means to (its check is overwritten by the line after it) — most terms of
-a news corpus occur in one or two stories, and zlib makes their 30-byte blocks longer; and
-blocks are compressed with a smaller window (`compress_window_bits`), which costs a tenth
-as much to set up. Readers take the compression flag from each block, and zlib streams of
-any window decompress alike.
+Three deliberate differences, all set by the codec (`builder.PostingsCodec`):
+* a block's data is pickled with protocol `data_protocol` (Whoosh writes 2, reads any):
+  protocol 2 pickles each position list as `_codecs.encode(text, "latin1")`, which took half
+  the writing time and, at search time, most of a phrase's decoding; protocol 4 writes bytes
+  as they are, 6x faster both ways and a third smaller;
+* a block whose pickle is shorter than `min_compress` bytes is stored uncompressed, as
+  Whoosh's own writer means to (its check is overwritten by the line after it): most terms of
+  a news corpus occur in one or two stories, and zlib makes their short blocks longer;
+* blocks are compressed with a smaller window (`compress_window_bits`), which costs a tenth
+  as much to set up. Readers take the compression flag from each block, and zlib streams of
+  any window decompress alike.
 """
 
 from __future__ import annotations
@@ -316,6 +320,7 @@ def write_terms(
     blocklimit = codec._blocklimit
     compression = codec._compression
     min_compress = getattr(codec, "min_compress", 0)
+    protocol = getattr(codec, "data_protocol", 2)
     compress = _compressor(compression, getattr(codec, "compress_window_bits", zlib.MAX_WBITS))
     offset = postfile.tell()
     magic = WHOOSH3_HEADER_MAGIC
@@ -334,8 +339,8 @@ def write_terms(
                 docnum, weight, value = base + local[0], weights_run[0], values_run[0]
                 stored = _float32(weight)
                 block_max = weight if weight > 0 else 0
-                data = _single_block(docnum, None if stored == 1.0 else stored, value,
-                                     fixed_size)  # fmt: skip
+                data = dumps(((docnum,), None if stored == 1.0 else stored,
+                              _mini_values((value,), fixed_size)), protocol)  # fmt: skip
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
@@ -363,7 +368,8 @@ def write_terms(
                 total_weight += sum(weights)
                 max_weight = max(max_weight, block_max)
                 data = dumps(
-                    (_deltas(ids), _mini_weights(weights), _mini_values(values, fixed_size)), 2
+                    (_deltas(ids), _mini_weights(weights), _mini_values(values, fixed_size)),
+                    protocol,
                 )
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
@@ -405,48 +411,6 @@ def _add_sorted(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -
     tindex.dbfile.write(b"".join(out))
     tindex.index.extend(positions)
     tindex.lastkey = entries[-1][0]
-
-
-# -- pickles -------------------------------------------------------------------------------
-# The data of a block of one posting, pickled (protocol 2) as `pickle.dumps` would, in half
-# its time: most terms of a segment have one posting. Opcodes from the pickle module; any
-# other shape goes to `dumps` (faster than Python for anything longer).
-_PROTO = b"\x80\x02"
-_BYTES_OPEN = b"c_codecs\nencode\nq\x01X"
-"""Protocol 2 pickles bytes as `_codecs.encode(text, "latin1")`; this one memoised second."""
-_BYTES_CLOSE = b"q\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05\x85q\x06"
-_UINT32 = Struct("<I")
-_INT32 = Struct("<i")
-_DOUBLE = Struct(">d")
-
-
-def _pickled_number(value: float) -> bytes | None:
-    if type(value) is float:
-        return b"G" + _DOUBLE.pack(value)
-    if type(value) is not int:
-        return None
-    if 0 <= value <= 0xFF:
-        return b"K" + bytes((value,))
-    if 0 <= value <= 0xFFFF:
-        return b"M" + value.to_bytes(2, "little")
-    if -0x80000000 <= value <= 0x7FFFFFFF:
-        return b"J" + _INT32.pack(value)
-    return None
-
-
-def _single_block(docnum: int, weight: float | None, value: bytes, fixed_size: int | None) -> bytes:
-    """`dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)`."""
-    doc = _pickled_number(docnum)
-    weight_part = b"N" if weight is None else _pickled_number(weight)
-    if doc is not None and weight_part is not None:
-        head = _PROTO + doc + b"\x85q\x00" + weight_part
-        if fixed_size == 0:
-            return head + b"N\x87q\x01."
-        if (fixed_size is None or fixed_size < 0) and value:
-            text = value.decode("latin-1").encode("utf-8")
-            return (head + _BYTES_OPEN + _UINT32.pack(len(text)) + text + _BYTES_CLOSE
-                    + b"\x87q\x07.")  # fmt: skip
-    return dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)
 
 
 def _float32(value: float) -> float:
