@@ -403,15 +403,31 @@ class CorpusIndex:
         return changed, removed, restat, unchanged, walk_problems
 
     def _learn_boilerplate(
-        self, rels: Iterable[str], pool: ProcessPoolExecutor | None
+        self, rels: Iterable[str], pool: ProcessPoolExecutor | None, workers: int
     ) -> dict[str, frozenset[str]]:
-        """Learn each touched folder's repeated lines from the same sample an import uses,
-        a folder per reader process."""
-        folders = sorted({os.path.dirname(rel) for rel in rels})
+        """Learn each touched folder's repeated lines from the same sample an import uses.
+
+        This process learns folders from the first on while the readers start (their server
+        imports the code: half a second in which they can do nothing); once they are up, they
+        take folders from the last on, one each at a time, until the two meet."""
+        folders = deque(sorted({os.path.dirname(rel) for rel in rels}))
         learn = functools.partial(_learn_folder, str(self.root))
         learned: dict[str, frozenset[str]] = {}
-        for found in pool.map(learn, folders) if pool is not None else map(learn, folders):
-            learned.update(found)
+        if pool is None:
+            for folder in folders:
+                learned.update(learn(folder))
+            return learned
+        started = [pool.submit(os.getpid) for _ in range(workers)]
+        running: set[Future[dict[str, frozenset[str]]]] = set()
+        while folders:
+            learned.update(learn(folders.popleft()))
+            for future in [f for f in running if f.done()]:
+                running.discard(future)
+                learned.update(future.result())
+            while folders and len(running) < workers and all(f.done() for f in started):
+                running.add(pool.submit(learn, folders.pop()))
+        for future in running:
+            learned.update(future.result())
         return learned
 
     def _update(
@@ -448,8 +464,9 @@ class CorpusIndex:
                 store.set_meta("complete", "0")
                 store.commit()
             stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
-            pool = stack.enter_context(_reader_pool(len(changed), workers))
-            boilerplate = self._learn_boilerplate(changed, pool) if changed else {}
+            readers = _reader_count(workers)
+            pool = stack.enter_context(_reader_pool(len(changed), readers))
+            boilerplate = self._learn_boilerplate(changed, pool, readers) if changed else {}
             # A folder whose template changed is cleaned again as a whole.
             for group, lines in boilerplate.items():
                 if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
@@ -653,11 +670,14 @@ def _boilerplate_for(
     return {g: v for g, v in boilerplate.items() if g in folders or not g.startswith("dir:")}
 
 
+def _reader_count(workers: int | None) -> int:
+    return workers if workers is not None else min(os.cpu_count() or 1, 4)
+
+
 @contextlib.contextmanager
-def _reader_pool(files: int, workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
+def _reader_pool(files: int, n: int) -> Iterator[ProcessPoolExecutor | None]:
     """One pool of readers for the whole run (starting one costs a few tenths of a second),
     none when the work is too small to pay for it; on error or cancel, stopped at once."""
-    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n <= 1 or files < 64:
         yield None
         return
