@@ -37,6 +37,7 @@ from whoosh.fields import Schema
 
 from reader.corpus.articles import build_article
 from reader.corpus.decoding import UnreadableText
+from reader.corpus.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from reader.corpus.importer import (
     BOILERPLATE_SAMPLE,
     Cancelled,
@@ -216,12 +217,17 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+_RECORD_SUFFIXES = JSON_SUFFIXES | JSONL_SUFFIXES
+
+
 def _learn_folder(root: str, folder: str) -> dict[str, frozenset[str]]:
     """A folder's repeated lines, learned from the sample of its files an import reads."""
     root_path = Path(root)
     base = root_path / folder
     try:
-        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
+        # Records of JSON files are grouped by their outlet, never by folder: not read here.
+        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)
+                    and p.suffix.lower() not in _RECORD_SUFFIXES]  # fmt: skip
     except OSError:
         return {}
     ids = sorted((_sample_key(p.relative_to(root_path).as_posix()), p) for p in siblings)
