@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pickle import dumps
 from struct import Struct
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
 from whoosh.fields import Schema
@@ -88,7 +88,7 @@ def group_postings(
     its fields `Filed`. Filing a posting in the writing process cost a dictionary lookup and
     an append each, its busiest loop; a chunk's postings grouped here arrive as one run a
     term (a chunk of a thousand short stories has a tenth as many terms as postings)."""
-    fields: dict[str, dict[bytes, Run]] = {}
+    fields: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
     count = 0
     filed: list[dict[str, Any]] = []
     for local, document in enumerate(documents):
@@ -108,12 +108,12 @@ def group_postings(
                 if run is None:
                     terms[term] = ([local], [weight], [data])
                 else:
-                    run[0].append(local)  # type: ignore[attr-defined]
-                    run[1].append(weight)  # type: ignore[attr-defined]
-                    run[2].append(data)  # type: ignore[attr-defined]
+                    run[0].append(local)
+                    run[1].append(weight)
+                    run[2].append(data)
             count += len(value.terms)
         filed.append(slim)
-    return GroupedPostings(fields, count), filed
+    return GroupedPostings(cast(dict[str, dict[bytes, Run]], fields), count), filed
 
 
 class TermPool:
