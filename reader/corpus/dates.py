@@ -11,6 +11,40 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 # Month names alone ("February 2022") never make a full date, so without one dateparser, the
 # slowest step of a whole import, is not asked at all.
 _DAY = re.compile(r"(?<![\d,])\d{1,2}(?!\d|,\d{3})")
+DATE_LANGUAGES = [
+    "en",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "pl",
+    "cs",
+    "ro",
+    "hu",
+    "el",
+    "ru",
+    "uk",
+    "tr",
+    "ar",
+    "fa",
+    "he",
+    "hi",
+    "zh",
+    "ja",
+    "ko",
+    "id",
+    "vi",
+]
+"""Languages whose dates are read: the news languages of most corpora. Left to itself,
+dateparser tries each of its 200 locales on a line that is not a date (a header line that
+only looks like one: "23, 1981 for wheat..."), compiling their patterns first: 2 s the first
+time in each reader process, 20-30 ms each time after. With these 28: 0.6 s, then 4 ms."""
 
 
 def parse_date(text: str) -> tuple[str, str | None] | None:
@@ -30,6 +64,7 @@ def _parse(text: str) -> tuple[str, str | None] | None:
         warnings.simplefilter("ignore")
         parsed = dateparser.parse(
             text,
+            languages=DATE_LANGUAGES,
             settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
         )
     if parsed is None:

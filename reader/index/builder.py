@@ -35,10 +35,10 @@ from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
-from whoosh.writing import SegmentWriter
 
 from reader.corpus.articles import build_article
 from reader.corpus.decoding import UnreadableText
+from reader.corpus.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from reader.corpus.importer import (
     BOILERPLATE_SAMPLE,
     Cancelled,
@@ -54,8 +54,8 @@ from reader.corpus.importer import (
 from reader.corpus.model import Article, Problem, SourceText
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
-from reader.index.schema import SCHEMA_VERSION, TEXT_FIELDS, analyse, build_schema
-from reader.index.segment_writer import GroupingSegmentWriter
+from reader.index.schema import ANALYSED_FIELDS, SCHEMA_VERSION, analyse, build_schema
+from reader.index.segment_writer import GroupedPostings, GroupingSegmentWriter, group_postings
 from reader.index.store import DocumentStore, FileRecord, pack_raw
 from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
 
@@ -85,12 +85,14 @@ class PostingsCodec(W3Codec):
     (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
     document's length from its own column, so matches and scores stay the same.
 
-    Blocks shorter than `min_compress` bytes are stored as they are, longer ones compressed
-    at zlib level 1 with a 4 KB window (see `segment_writer`): on BBC compressing every
-    block took 40 % of the writer's time to save a third of the postings file. The class is
-    named in the index's table of segments: keep its name and module."""
+    Block data is pickled with protocol 4 (Whoosh reads any); blocks shorter than
+    `min_compress` bytes are stored as they are, longer ones compressed at zlib level 1 with a
+    4 KB window (see `segment_writer`): on BBC compressing every block took 40 % of the
+    writer's time to save a third of the postings file. The class is named in the index's
+    table of segments: keep its name and module."""
 
     length_stats = False
+    data_protocol = 4
     min_compress = 2048
     compress_window_bits = 12
 
@@ -176,9 +178,18 @@ def _process_file(root: str, rel: str, *, fingerprints: bool = True) -> _FileRes
                        prints, raws)  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _ChunkResult:
+    """A reader's task: its files' results, their documents `Filed`, and the documents'
+    postings grouped by term (`group_postings`), numbered in the files' order."""
+
+    files: list[_FileResult]
+    postings: GroupedPostings
+
+
 def _process_many(
     args: tuple[str, list[str], dict[str, frozenset[str]]],
-) -> list[_FileResult]:
+) -> _ChunkResult:
     root, rels, boilerplate = args
     _WORKER_BOILERPLATE.update(boilerplate)
     with collector_paused():
@@ -187,8 +198,17 @@ def _process_many(
         rows = iter(
             fingerprint_rows([item for r in results for item in _fingerprinted(r.articles)])
         )
-        return [dataclasses.replace(r, fingerprints=list(itertools.islice(rows, len(r.articles))))
-                for r in results]  # fmt: skip
+        postings, filed = group_postings([d for r in results for d in r.documents])
+        grouped: list[_FileResult] = []
+        start = 0
+        for result in results:
+            end = start + len(result.documents)
+            prints = list(itertools.islice(rows, len(result.articles)))
+            grouped.append(
+                dataclasses.replace(result, documents=filed[start:end], fingerprints=prints)
+            )
+            start = end
+        return _ChunkResult(grouped, postings)
 
 
 def _fingerprinted(articles: list[Article]) -> list[tuple[str, str, str | None, str]]:
@@ -210,12 +230,17 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+_RECORD_SUFFIXES = JSON_SUFFIXES | JSONL_SUFFIXES
+
+
 def _learn_folder(root: str, folder: str) -> dict[str, frozenset[str]]:
     """A folder's repeated lines, learned from the sample of its files an import reads."""
     root_path = Path(root)
     base = root_path / folder
     try:
-        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)]
+        # Records of JSON files are grouped by their outlet, never by folder: not read here.
+        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)
+                    and p.suffix.lower() not in _RECORD_SUFFIXES]  # fmt: skip
     except OSError:
         return {}
     ids = sorted((_sample_key(p.relative_to(root_path).as_posix()), p) for p in siblings)
@@ -397,15 +422,31 @@ class CorpusIndex:
         return changed, removed, restat, unchanged, walk_problems
 
     def _learn_boilerplate(
-        self, rels: Iterable[str], pool: ProcessPoolExecutor | None
+        self, rels: Iterable[str], pool: ProcessPoolExecutor | None, workers: int
     ) -> dict[str, frozenset[str]]:
-        """Learn each touched folder's repeated lines from the same sample an import uses,
-        a folder per reader process."""
-        folders = sorted({os.path.dirname(rel) for rel in rels})
+        """Learn each touched folder's repeated lines from the same sample an import uses.
+
+        This process learns folders from the first on while the readers start (their server
+        imports the code: half a second in which they can do nothing); once they are up, they
+        take folders from the last on, one each at a time, until the two meet."""
+        folders = deque(sorted({os.path.dirname(rel) for rel in rels}))
         learn = functools.partial(_learn_folder, str(self.root))
         learned: dict[str, frozenset[str]] = {}
-        for found in pool.map(learn, folders) if pool is not None else map(learn, folders):
-            learned.update(found)
+        if pool is None:
+            for folder in folders:
+                learned.update(learn(folder))
+            return learned
+        started = [pool.submit(os.getpid) for _ in range(workers)]
+        running: set[Future[dict[str, frozenset[str]]]] = set()
+        while folders:
+            learned.update(learn(folders.popleft()))
+            for future in [f for f in running if f.done()]:
+                running.discard(future)
+                learned.update(future.result())
+            while folders and len(running) < workers and all(f.done() for f in started):
+                running.add(pool.submit(learn, folders.pop()))
+        for future in running:
+            learned.update(future.result())
         return learned
 
     def _update(
@@ -442,8 +483,9 @@ class CorpusIndex:
                 store.set_meta("complete", "0")
                 store.commit()
             stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
-            pool = stack.enter_context(_reader_pool(len(changed), workers))
-            boilerplate = self._learn_boilerplate(changed, pool) if changed else {}
+            readers = _reader_count(workers)
+            pool = stack.enter_context(_reader_pool(len(changed), readers))
+            boilerplate = self._learn_boilerplate(changed, pool, readers) if changed else {}
             # A folder whose template changed is cleaned again as a whole.
             for group, lines in boilerplate.items():
                 if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
@@ -463,9 +505,12 @@ class CorpusIndex:
             results = self._read_all(changed, all_boilerplate, pool, cancel)
             pending = iter(results)
             while done < total:
+                before = done
                 with collector_paused():
                     done = self._write_batch(ix, store, pending, done, total, file_problems,
                                              known, report, progress, cancel)  # fmt: skip
+                if done == before:  # not reached: every file gives one result
+                    break
 
             store.begin()
             store.set_meta("boilerplate", json.dumps(merged_boilerplate))
@@ -483,7 +528,7 @@ class CorpusIndex:
         self,
         ix: Any,
         store: DocumentStore,
-        results: Iterator[_FileResult],
+        results: Iterator[_ChunkResult],
         done: int,
         total: int,
         file_problems: dict[str, list[Problem]],
@@ -492,21 +537,24 @@ class CorpusIndex:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
     ) -> int:
-        """File results into one new segment and the store, and commit both (Whoosh first);
-        returns how many files are done. A batch ends after `BATCH_FILES` files or when its
-        postings reach `SEGMENT_POSTINGS`."""
+        """File readers' results into one new segment and the store, and commit both (Whoosh
+        first); returns how many files are done. A batch ends after the reader's task that
+        reaches `BATCH_FILES` files or `SEGMENT_POSTINGS` postings."""
         writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
         store.begin()
+        files = 0
         try:
-            for result in itertools.islice(results, BATCH_FILES):
-                self._write_file(writer, store, result, known, report)
-                file_problems[result.rel] = result.problems
-                done += 1
-                if progress is not None:
-                    progress(done, total, result.rel)
+            for chunk in results:
+                self._write_chunk(writer, store, chunk, known, report)
+                for result in chunk.files:
+                    file_problems[result.rel] = result.problems
+                    done += 1
+                    if progress is not None:
+                        progress(done, total, result.rel)
+                files += len(chunk.files)
                 if cancel is not None and cancel():
                     raise Cancelled
-                if writer.pooled_postings >= SEGMENT_POSTINGS:
+                if files >= BATCH_FILES or writer.pooled_postings >= SEGMENT_POSTINGS:
                     break
         except BaseException:
             writer.cancel()
@@ -522,20 +570,21 @@ class CorpusIndex:
         boilerplate: dict[str, frozenset[str]],
         pool: ProcessPoolExecutor | None,
         cancel: CancelFn | None,
-    ) -> Iterator[_FileResult]:
-        """Results for the files in order, read and cleaned in the pool's processes if any.
+    ) -> Iterator[_ChunkResult]:
+        """Results for the files in order, a reader's task at a time, read and cleaned in the
+        pool's processes if any.
 
         Up to a batch of files is kept in flight, so the readers go on with the next batch
         while this process commits the last (a third of its time), instead of waiting."""
         if pool is None:
             _init_worker(boilerplate)
-            for rel in rels:
+            for chunk, _size in _read_chunks(self.root, rels):
                 if cancel is not None and cancel():
                     raise Cancelled
-                yield _process_file(str(self.root), rel)
+                yield _process_many((str(self.root), chunk, {}))
             return
         chunks = deque(_read_chunks(self.root, rels))
-        pending: deque[tuple[Future[list[_FileResult]], int, int]] = deque()
+        pending: deque[tuple[Future[_ChunkResult], int, int]] = deque()
         files = size = 0
         while chunks or pending:
             while chunks and (not pending or (files < BATCH_FILES and size < IN_FLIGHT_BYTES)):
@@ -545,41 +594,44 @@ class CorpusIndex:
                 files, size = files + len(chunk), size + chunk_size
             future, chunk_files, chunk_size = pending.popleft()
             files, size = files - chunk_files, size - chunk_size
-            yield from future.result()
+            yield future.result()
 
-    def _write_file(
+    def _write_chunk(
         self,
-        writer: SegmentWriter,
+        writer: GroupingSegmentWriter,
         store: DocumentStore,
-        result: _FileResult,
+        chunk: _ChunkResult,
         known: dict[str, FileRecord],
         report: BuildReport,
     ) -> None:
-        previous = known.get(result.rel)
-        new_ids = [a.id for a in result.articles]
-        if previous is not None:
-            for gone in set(previous.doc_ids) - set(new_ids):
-                writer.delete_by_term("id", gone)
-                report.deleted += 1
-        if not result.digest:  # unreadable now: forget what it held
+        documents: list[dict[str, Any]] = []
+        for result in chunk.files:
+            previous = known.get(result.rel)
+            new_ids = [a.id for a in result.articles]
             if previous is not None:
-                store.delete_file(result.rel)
-            return
-        for article, document in zip(result.articles, result.documents, strict=True):
-            entities = self._entity_fields.get(article.id)
-            extra = entities[1] if entities and entities[0] == article.content_hash else {}
-            if previous is None and self._clean_start:  # a new file: nothing to replace
-                writer.add_document(**document, **extra)
-            else:
-                writer.update_document(**document, **extra)
-        store.put_articles(result.rel, result.articles, result.raws)
-        put_fingerprints(store.connection, result.fingerprints)
-        store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
-                                  tuple(new_ids)))  # fmt: skip
-        if previous is None:
-            report.added += len(new_ids)
-        elif previous.digest != result.digest:
-            report.updated += len(new_ids)
+                for gone in set(previous.doc_ids) - set(new_ids):
+                    writer.delete_by_term("id", gone)
+                    report.deleted += 1
+            if not result.digest:  # unreadable now: forget what it held
+                if previous is not None:
+                    store.delete_file(result.rel)
+                continue
+            if previous is not None or not self._clean_start:  # replace, by id
+                for doc_id in new_ids:
+                    writer.delete_by_term("id", doc_id)
+            for article, document in zip(result.articles, result.documents, strict=True):
+                entities = self._entity_fields.get(article.id)
+                extra = entities[1] if entities and entities[0] == article.content_hash else {}
+                documents.append({**document, **extra})
+            store.put_articles(result.rel, result.articles, result.raws)
+            put_fingerprints(store.connection, result.fingerprints)
+            store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
+                                      tuple(new_ids)))  # fmt: skip
+            if previous is None:
+                report.added += len(new_ids)
+            elif previous.digest != result.digest:
+                report.updated += len(new_ids)
+        writer.add_grouped(documents, chunk.postings)
 
     def _delete(
         self, ix: Any, store: DocumentStore, removed: list[str], known: dict[str, FileRecord]
@@ -618,7 +670,7 @@ def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
     }
     if analysed:
         schema = _worker_schema()
-        for name in TEXT_FIELDS:
+        for name in ANALYSED_FIELDS:
             fields[name] = analyse(schema, name, fields[name])
     return fields
 
@@ -637,11 +689,14 @@ def _boilerplate_for(
     return {g: v for g, v in boilerplate.items() if g in folders or not g.startswith("dir:")}
 
 
+def _reader_count(workers: int | None) -> int:
+    return workers if workers is not None else min(os.cpu_count() or 1, 4)
+
+
 @contextlib.contextmanager
-def _reader_pool(files: int, workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
+def _reader_pool(files: int, n: int) -> Iterator[ProcessPoolExecutor | None]:
     """One pool of readers for the whole run (starting one costs a few tenths of a second),
     none when the work is too small to pay for it; on error or cancel, stopped at once."""
-    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n <= 1 or files < 64:
         yield None
         return

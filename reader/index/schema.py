@@ -22,6 +22,9 @@ ENTITY_FIELDS = ("person", "org", "place", "entity")
 `reader.entities.extraction.sync_search_index`
 (`person:"Vladimir Putin"`); `entity` holds every type."""
 QUERY_FIELDS = (*TEXT_FIELDS, "date", "id", "words", *ENTITY_FIELDS)
+ANALYSED_FIELDS = (*TEXT_FIELDS, "id", "date", "words")
+"""Fields a reader process turns into postings (`analyse`); the entity fields are written
+later, by the entities job, through Whoosh's own writer."""
 
 
 Posting = tuple[bytes, int, float, bytes]
@@ -37,11 +40,17 @@ class Analysed(NamedTuple):
     freqs: tuple[int, ...] = ()
     weights: tuple[float, ...] = ()
     values: tuple[bytes, ...] = ()
+    original: Any = None
+    """The value itself, for the fields other than texts (`id`, `date`, `words`): stored or
+    kept in a column. None for the texts, which only the document store keeps."""
 
     @classmethod
-    def of(cls, postings: Iterable[Posting]) -> Analysed:
+    def of(cls, postings: Iterable[Posting], original: Any = None) -> Analysed:
         columns = tuple(zip(*postings, strict=True))
-        return cls(*columns) if columns else cls()
+        if not columns:
+            return cls(original=original)
+        terms, freqs, weights, values = columns
+        return cls(terms, freqs, weights, values, original)
 
     @property
     def postings(self) -> tuple[Posting, ...]:
@@ -57,11 +66,12 @@ class NewsText(TEXT):
         return super().index(value, **kwargs)
 
 
-def analyse(schema: Schema, field: str, text: str) -> Analysed:
+def analyse(schema: Schema, field: str, value: Any) -> Analysed:
+    """A field's postings, made where the document is read (a reader process)."""
     fieldobj = schema[field]
     if type(fieldobj.format) is Positions and isinstance(fieldobj.analyzer, FoldingTokenizer):
-        return Analysed(*positions_columns(text, fieldobj.format.field_boost))
-    return Analysed.of(fieldobj.index(text))
+        return Analysed(*positions_columns(value, fieldobj.format.field_boost))
+    return Analysed.of(fieldobj.index(value), original=value)
 
 
 def build_schema() -> Schema:

@@ -2,19 +2,23 @@
 
 Whoosh's `SegmentWriter` puts every posting in an external sorting pool as a tuple, sorts them
 all at commit, and feeds them one at a time through its W3 posting writer: most of the
-writing process's time in a build. Here the pool groups the postings by field and term as
-they arrive (a term's postings arrive in document order), only the terms are sorted, and each
-term's posting list is written in Whoosh's W3 format directly: the bytes Whoosh writes, so
-Whoosh (and `array_search`) read the segment unchanged. `tests/index/test_segment_writer.py`
-compares the two writers' segments file by file.
+writing process's time in a build. Here the reader processes group their documents' postings
+by field and term (`group_postings`), the pool files a run of documents a term, only the terms
+are sorted, and each term's posting list is written in Whoosh's W3 format directly: with
+Whoosh's codec the bytes Whoosh writes (`tests/index/test_segment_writer.py` compares the two
+writers' segments file by file), so Whoosh (and `array_search`) read the segment unchanged.
 
-Two deliberate differences, both set by the codec (a codec without them gets Whoosh's exact
-bytes): a block whose pickle is shorter than `min_compress` bytes is stored uncompressed, as
-Whoosh's own writer means to (its check is overwritten by the line after it) — most terms of
-a news corpus occur in one or two stories, and zlib makes their 30-byte blocks longer; and
-blocks are compressed with a smaller window (`compress_window_bits`), which costs a tenth
-as much to set up. Readers take the compression flag from each block, and zlib streams of
-any window decompress alike.
+Three deliberate differences, all set by the codec (`builder.PostingsCodec`):
+* a block's data is pickled with protocol `data_protocol` (Whoosh writes 2, reads any):
+  protocol 2 pickles each position list as `_codecs.encode(text, "latin1")`, which took half
+  the writing time and, at search time, most of a phrase's decoding; protocol 4 writes bytes
+  as they are, 6x faster both ways and a third smaller;
+* a block whose pickle is shorter than `min_compress` bytes is stored uncompressed, as
+  Whoosh's own writer means to (its check is overwritten by the line after it): most terms of
+  a news corpus occur in one or two stories, and zlib makes their short blocks longer;
+* blocks are compressed with a smaller window (`compress_window_bits`), which costs a tenth
+  as much to set up. Readers take the compression flag from each block, and zlib streams of
+  any window decompress alike.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ import operator
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pickle import dumps
 from struct import Struct
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
 from whoosh.fields import Schema
@@ -53,13 +57,69 @@ _NO_LENGTH = length_to_byte(None)
 _ZERO_LENGTH = length_to_byte(0)
 
 
-Entry = tuple[int, float, bytes]
-"""A posting in the pool: (docnum, weight, value); the term is the key it is filed under."""
+Run = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
+"""One term's postings in consecutive documents: their numbers from the first (0), weights
+and values."""
+Entry = tuple[int, Run]
+"""A run in the pool: (number of its first document, run)."""
+_ONE = (0,)
+
+
+class Filed(NamedTuple):
+    """A field whose postings a reader process grouped with its chunk's (`group_postings`):
+    what is left for the writer is its length and its value (stored, or in a column)."""
+
+    length: int
+    original: Any = None
+
+
+class GroupedPostings(NamedTuple):
+    """The postings of consecutive documents, numbered from 0, grouped by field and term."""
+
+    fields: dict[str, dict[bytes, Run]]
+    postings: int
+    """How many in all."""
+
+
+def group_postings(
+    documents: Sequence[dict[str, Any]],
+) -> tuple[GroupedPostings, list[dict[str, Any]]]:
+    """Group a reader's chunk of documents' `Analysed` fields by term, and each document with
+    its fields `Filed`. Filing a posting in the writing process cost a dictionary lookup and
+    an append each, its busiest loop; a chunk's postings grouped here arrive as one run a
+    term (a chunk of a thousand short stories has a tenth as many terms as postings)."""
+    fields: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
+    count = 0
+    filed: list[dict[str, Any]] = []
+    for local, document in enumerate(documents):
+        slim: dict[str, Any] = {}
+        for name, value in document.items():
+            if not isinstance(value, Analysed):
+                slim[name] = value
+                continue
+            slim[name] = Filed(sum(value.freqs), value.original)
+            if not value.terms:
+                continue
+            terms = fields.get(name)
+            if terms is None:
+                terms = fields[name] = {}
+            for term, weight, data in zip(value.terms, value.weights, value.values, strict=True):
+                run = terms.get(term)
+                if run is None:
+                    terms[term] = ([local], [weight], [data])
+                else:
+                    run[0].append(local)
+                    run[1].append(weight)
+                    run[2].append(data)
+            count += len(value.terms)
+        filed.append(slim)
+    return GroupedPostings(cast(dict[str, dict[bytes, Run]], fields), count), filed
 
 
 class TermPool:
-    """Postings grouped by field and term as they are added; held in memory until the segment
-    is written, so the caller bounds a segment's size (`postings` says how many it holds)."""
+    """Postings grouped by field and term as they are added, a run of documents at a time;
+    held in memory until the segment is written, so the caller bounds a segment's size
+    (`postings` says how many it holds)."""
 
     def __init__(self) -> None:
         self.fields: dict[str, defaultdict[bytes, list[Entry]]] = {}
@@ -81,26 +141,35 @@ class TermPool:
     def add(self, item: Item) -> None:
         """A posting from Whoosh's own code (merging segments)."""
         fieldname, term, docnum, weight, value = item
-        self._terms(fieldname, docnum)[term].append((docnum, weight, value))
+        self._terms(fieldname, docnum)[term].append((docnum, (_ONE, (weight,), (value,))))
         self.postings += 1
 
     def add_analysed(self, fieldname: str, docnum: int, analysed: Analysed) -> int:
-        """A field's postings for one document; returns the field's length (its words).
-        One dictionary lookup and one append a posting, the entries made in C: this runs
-        for every word of every document in the one writing process."""
+        """A field's postings for one document (a field the writer analyses itself); returns
+        the field's length."""
         terms = self._terms(fieldname, docnum)
-        entries = zip(itertools.repeat(docnum), analysed.weights, analysed.values, strict=False)
-        for term, entry in zip(analysed.terms, entries, strict=True):
-            terms[term].append(entry)
+        for term, weight, value in zip(
+            analysed.terms, analysed.weights, analysed.values, strict=True
+        ):
+            terms[term].append((docnum, (_ONE, (weight,), (value,))))
         self.postings += len(analysed.terms)
         return sum(analysed.freqs)
+
+    def add_grouped(self, base: int, grouped: GroupedPostings) -> None:
+        """A reader's grouped postings, its documents numbered from `base`."""
+        for fieldname, runs in grouped.fields.items():
+            terms = self._terms(fieldname, base)
+            for term, run in runs.items():
+                terms[term].append((base, run))
+        self.postings += grouped.postings
 
     def iter_postings(self) -> Iterator[Item]:
         """All postings in Whoosh's pool order, for Whoosh's own code paths."""
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for term in sorted(terms):
-                for docnum, weight, value in sorted(terms[term], key=_docnum):
+                docnums, weights, values = _flat(terms[term], ordered=False)
+                for docnum, weight, value in zip(docnums, weights, values, strict=True):
                     yield fieldname, term, docnum, weight, value
 
     def cleanup(self) -> None:
@@ -108,6 +177,33 @@ class TermPool:
         self.postings = 0
         self.unordered = False
         self._last_docnum = -1
+
+
+def _flat(
+    entries: list[Entry], *, ordered: bool
+) -> tuple[tuple[int, ...], tuple[float, ...], tuple[bytes, ...]]:
+    """A term's runs as one posting list (document numbers, weights, values), sorted by
+    document unless `ordered` says the runs already are."""
+    if len(entries) == 1:
+        base, (local, weights, values) = entries[0]
+        docnums = (
+            tuple(local) if base == 0 else tuple(map(operator.add, local, itertools.repeat(base)))
+        )
+        return docnums, tuple(weights), tuple(values)
+    ids: list[int] = []
+    weights_list: list[float] = []
+    values_list: list[bytes] = []
+    for base, (local, run_weights, run_values) in entries:
+        ids += map(operator.add, local, itertools.repeat(base)) if base else local
+        weights_list += run_weights
+        values_list += run_values
+    docnums, weights, values = tuple(ids), tuple(weights_list), tuple(values_list)
+    if not ordered:
+        order = sorted(range(len(docnums)), key=docnums.__getitem__)
+        docnums = tuple(docnums[i] for i in order)
+        weights = tuple(weights[i] for i in order)
+        values = tuple(values[i] for i in order)
+    return docnums, weights, values
 
 
 class GroupingSegmentWriter(SegmentWriter):
@@ -145,16 +241,20 @@ class GroupingSegmentWriter(SegmentWriter):
                     continue
                 field = schema[name]
                 length = 0
-                if field.indexed:
-                    analysed = (
-                        value if isinstance(value, Analysed) else Analysed.of(field.index(value))
-                    )
+                analysed: Analysed | None
+                if isinstance(value, Filed):  # postings already grouped (`add_grouped`)
+                    analysed, length, value = None, value.length, value.original
+                elif isinstance(value, Analysed):
+                    analysed, value = value, value.original
+                else:
+                    analysed = Analysed.of(field.index(value)) if field.indexed else None
+                if analysed is not None:
                     length = pool.add_analysed(name, docnum, analysed)
-                    if not field.scorable:
-                        length = 0
+                if not field.scorable:
+                    length = 0
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
-                if column is not None:
+                if column is not None and value is not None:
                     perdocwriter.add_column_value(name, column, field.to_column_value(value))
         except Exception:
             perdocwriter.cancel_doc()
@@ -162,6 +262,27 @@ class GroupingSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def add_grouped(self, documents: Sequence[dict[str, Any]], grouped: GroupedPostings) -> None:
+        """Documents a reader made with `group_postings` (`Filed` fields, and any others to
+        analyse here), and their grouped postings."""
+        base = self.docnum
+        for document in documents:
+            self.add_document(**document)
+        self.pool.add_grouped(base, grouped)
+
+    def update_document(self, **fields: Any) -> None:
+        """Whoosh's `update_document`, the unique values taken from `Analysed` fields."""
+        unique = [
+            (name, value.original if isinstance(value, (Analysed, Filed)) else value)
+            for name, value in fields.items()
+            if name in self.schema and self.schema[name].unique
+        ]
+        if unique:
+            with self.searcher() as searcher:
+                for docnum in searcher._find_unique(unique):
+                    self.delete_document(docnum)
+        self.add_document(**fields)
 
     @property
     def pooled_postings(self) -> int:
@@ -177,11 +298,8 @@ class GroupingSegmentWriter(SegmentWriter):
             super()._flush_segment()
             return
         self.perdocwriter.close()
-        if self.pool.unordered:
-            for terms in self.pool.fields.values():
-                for items in terms.values():
-                    items.sort(key=_docnum)
-        write_terms(self.fieldwriter, self.schema, self.pool.fields, codec)
+        pool = self.pool
+        write_terms(self.fieldwriter, self.schema, pool.fields, codec, unordered=pool.unordered)
         self.fieldwriter.close()
 
 
@@ -190,6 +308,8 @@ def write_terms(
     schema: Schema,
     fields: dict[str, defaultdict[bytes, list[Entry]]],
     codec: W3Codec,
+    *,
+    unordered: bool = False,
 ) -> None:
     """Write every term's posting list and term info as `W3FieldWriter.add_postings` would
     for the same postings with no field lengths (`length_stats = False`); each term's
@@ -200,6 +320,7 @@ def write_terms(
     blocklimit = codec._blocklimit
     compression = codec._compression
     min_compress = getattr(codec, "min_compress", 0)
+    protocol = getattr(codec, "data_protocol", 2)
     compress = _compressor(compression, getattr(codec, "compress_window_bits", zlib.MAX_WBITS))
     offset = postfile.tell()
     magic = WHOOSH3_HEADER_MAGIC
@@ -211,18 +332,19 @@ def write_terms(
         terms = fields[fieldname]
         out: list[bytes] = []
         for term in sorted(terms):
-            items = terms[term]
+            runs = terms[term]
             start = offset
-            if len(items) == 1:  # most terms: one story's word, written without the loops
-                docnum, weight, value = items[0]
+            if len(runs) == 1 and len(runs[0][1][0]) == 1:  # most terms: one story's word
+                base, (local, weights_run, values_run) = runs[0]
+                docnum, weight, value = base + local[0], weights_run[0], values_run[0]
                 stored = _float32(weight)
                 block_max = weight if weight > 0 else 0
-                data = _single_block(docnum, None if stored == 1.0 else stored, value,
-                                     fixed_size)  # fmt: skip
+                data = dumps(((docnum,), None if stored == 1.0 else stored,
+                              _mini_values((value,), fixed_size)), protocol)  # fmt: skip
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
-                info = _block_info(1, docnum, block_max, comp)
+                info = dumps((1, docnum, block_max, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
                 length = len(info) + len(data)
                 out += (magic, _BLOCK_LENGTH.pack(-length), info, data)
                 offset += len(magic) + 4 + length
@@ -231,31 +353,34 @@ def write_terms(
                 ) + _EXTENT.pack(start, offset - start)  # fmt: skip
                 entries.append((key_prefix + term, terminfo))
                 continue
+            all_ids, all_weights, all_values = _flat(runs, ordered=not unordered)
+            count = len(all_ids)
             total_weight = 0.0
             max_weight: float = 0
             out.append(magic)
             offset += len(magic)
-            for first in range(0, len(items), blocklimit):
-                block = items[first : first + blocklimit]
-                ids, raw_weights, values = zip(*block, strict=True)
+            for first in range(0, count, blocklimit):
+                ids = all_ids[first : first + blocklimit]
+                raw_weights = all_weights[first : first + blocklimit]
+                values = all_values[first : first + blocklimit]
                 weights = array("f", raw_weights)
                 block_max = _max_weight(raw_weights)
                 total_weight += sum(weights)
                 max_weight = max(max_weight, block_max)
                 data = dumps(
-                    (_deltas(ids), _mini_weights(weights), _mini_values(values, fixed_size)), 2
+                    (_deltas(ids), _mini_weights(weights), _mini_values(values, fixed_size)),
+                    protocol,
                 )
                 comp = compression if len(data) >= min_compress else 0
                 if comp:
                     data = compress(data)
-                info = _block_info(len(ids), ids[-1], block_max, comp)
+                info = dumps((len(ids), ids[-1], block_max, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
                 length = len(info) + len(data)
-                last = first + blocklimit >= len(items)
+                last = first + blocklimit >= count
                 out += (_BLOCK_LENGTH.pack(-length if last else length), info, data)
                 offset += 4 + length
             terminfo = _TERM_INFO.pack(
-                0, total_weight, len(items), 0, _ZERO_LENGTH, max_weight, items[0][0],
-                items[-1][0],
+                0, total_weight, count, 0, _ZERO_LENGTH, max_weight, all_ids[0], all_ids[-1],
             ) + _EXTENT.pack(start, offset - start)  # fmt: skip
             entries.append((key_prefix + term, terminfo))
         postfile.write(b"".join(out))
@@ -288,67 +413,9 @@ def _add_sorted(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -
     tindex.lastkey = entries[-1][0]
 
 
-# -- pickles -------------------------------------------------------------------------------
-# A block's two small tuples, pickled (protocol 2) as `pickle.dumps` would: a quarter of the
-# writing time went to building and pickling them, and one shape repeats tens of thousands of
-# times. Opcodes from the pickle module; anything else goes to `dumps`.
-_PROTO = b"\x80\x02"
-_BYTES_OPEN = b"c_codecs\nencode\nq\x01X"
-"""Protocol 2 pickles bytes as `_codecs.encode(text, "latin1")`; this one memoised second."""
-_BYTES_CLOSE = b"q\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05\x85q\x06"
-_UINT32 = Struct("<I")
-_INT32 = Struct("<i")
-_DOUBLE = Struct(">d")
-
-
-def _pickled_number(value: float) -> bytes | None:
-    if type(value) is float:
-        return b"G" + _DOUBLE.pack(value)
-    if type(value) is not int:
-        return None
-    if 0 <= value <= 0xFF:
-        return b"K" + bytes((value,))
-    if 0 <= value <= 0xFFFF:
-        return b"M" + value.to_bytes(2, "little")
-    if -0x80000000 <= value <= 0x7FFFFFFF:
-        return b"J" + _INT32.pack(value)
-    return None
-
-
-_INFO_END = bytes([75, _NO_LENGTH, 75, _ZERO_LENGTH]) + b"tq\x00."
-"""The lengths Whoosh writes without length statistics (`K` and a byte each), then the end."""
-
-
-def _block_info(count: int, last_id: int, max_weight: float, comp: int) -> bytes:
-    """`dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)`."""
-    parts = (_pickled_number(count), _pickled_number(last_id), _pickled_number(max_weight),
-             _pickled_number(comp))  # fmt: skip
-    if None in parts:
-        return dumps((count, last_id, max_weight, comp, _NO_LENGTH, _ZERO_LENGTH), 2)
-    return _PROTO + b"(" + b"".join(parts) + _INFO_END  # type: ignore[arg-type]
-
-
-def _single_block(docnum: int, weight: float | None, value: bytes, fixed_size: int | None) -> bytes:
-    """`dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)`."""
-    doc = _pickled_number(docnum)
-    weight_part = b"N" if weight is None else _pickled_number(weight)
-    if doc is not None and weight_part is not None:
-        head = _PROTO + doc + b"\x85q\x00" + weight_part
-        if fixed_size == 0:
-            return head + b"N\x87q\x01."
-        if (fixed_size is None or fixed_size < 0) and value:
-            text = value.decode("latin-1").encode("utf-8")
-            return (head + _BYTES_OPEN + _UINT32.pack(len(text)) + text + _BYTES_CLOSE
-                    + b"\x87q\x07.")  # fmt: skip
-    return dumps(((docnum,), weight, _mini_values((value,), fixed_size)), 2)
-
-
 def _float32(value: float) -> float:
     """A weight as Whoosh's block keeps it (an `array("f")` item)."""
     return array("f", (value,))[0]
-
-
-_docnum = operator.itemgetter(0)
 
 
 def _compressor(level: int, window_bits: int) -> Callable[[bytes], bytes]:
