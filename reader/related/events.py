@@ -37,11 +37,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from reader.corpus.importer import Cancelled
 from reader.corpus.normalize import fold
@@ -381,6 +383,8 @@ def _tfidf(
     hashes: Sequence[U32], counts: Sequence[F32]
 ) -> tuple[sparse.csr_matrix, npt.NDArray[np.int64]]:
     """Rows L2-normalised (1 + log tf) * log((n + BACKGROUND_DOCS) / df), pruned as documented."""
+    from scipy import sparse  # imported here: reader processes never need it
+
     n = len(hashes)
     lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=n)
     if n == 0 or lengths.sum() == 0:
@@ -404,6 +408,8 @@ def weighted_rows(
     """The TF-IDF rows of `_tfidf` from (row, column, count) entries and each column's document
     frequency in a corpus of `corpus_size` stories: the same numbers whether the rows are the
     whole corpus or a few stories scored against it (`incremental`)."""
+    from scipy import sparse  # imported here: reader processes never need it
+
     idf = np.log((corpus_size + BACKGROUND_DOCS) / np.maximum(df, 1)).astype(np.float32)
     weights = (1.0 + np.log(tf)) * idf[cols]
     keep = df[cols] >= 2  # a term in one story relates nothing
@@ -417,6 +423,8 @@ def weighted_rows(
 
 def _top_terms(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     """Keep each row's k heaviest entries (weights computed before normalising)."""
+    from scipy import sparse  # imported here: reader processes never need it
+
     counts = np.diff(matrix.indptr)
     if counts.max(initial=0) <= k:
         return matrix
@@ -538,6 +546,8 @@ def _columns_upto(
     matrix: sparse.csr_matrix, df: npt.NDArray[np.int64], limit: int
 ) -> sparse.csr_matrix:
     """The matrix without the columns of terms in more than `limit` stories."""
+    from scipy import sparse  # imported here: reader processes never need it
+
     scale = sparse.diags((df <= limit).astype(np.float32))
     out = sparse.csr_matrix(matrix @ scale)
     out.eliminate_zeros()
