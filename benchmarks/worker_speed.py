@@ -1,9 +1,9 @@
 """What an index build's reader process spends per article, part by part, on real news.
 
-A build's reader processes (`reader.index.builder._process_many`, 32 files at a time) read,
-decode, clean, analyse and fingerprint every new or changed file; the one writing process then
-files the results. This script runs that work in this one process, one file at a time as the
-builder does, and prints CPU milliseconds per article for each part:
+A build's reader processes (`reader.index.reader_pool`, 32 files a task) read, decode, clean,
+analyse and fingerprint every new or changed file, file the postings in a segment of their own
+and write it at the end of each batch; the builder's process then writes the store. This script
+runs that work in this one process and prints CPU milliseconds per article for each part:
 
 * read + decode: `read_file_bytes` + `sources_from_bytes`;
 * cleaning: `build_article`;
@@ -11,18 +11,19 @@ builder does, and prints CPU milliseconds per article for each part:
 * fingerprints: `fingerprint_rows` of the file's articles (shingles, MinHash, event terms);
 * fingerprints/32: the same for 32 articles a call (the builder's chunk: `_process_many`
   fingerprints a chunk's articles at once);
-* pickle: `pickle.dumps` + `loads` of a chunk's `_FileResult` list, as it crosses to the
-  writing process;
-* worker total: `_process_many` on chunks of `READ_CHUNK` files, timed as a whole (what the
-  parts add up to, plus whatever the worker does between them).
+* pickle: `pickle.dumps` + `loads` of a task's answer (`TaskDone`), as it crosses to the
+  builder's process;
+* worker total: `ReaderWork.handle` of tasks of `READ_CHUNK` files, timed as a whole (what the
+  parts add up to, plus grouping the postings and filing them in the reader's segment);
+* segment write: writing that segment (`ReaderWork.handle(WriteSegment)`), once for all the
+  files, as a reader does at the end of a batch.
 
 Two corpora, read from the shared data folder at run time and never copied into the
 repository: BBC News (2,225 plain-text files, one article each) and Reuters-21578 (the SGML
 converted by `benchmarks/reuters.py` into temporary JSON Lines files, about a thousand articles
 a file). Times are CPU time of this process (`time.process_time`), the least noisy measure on a
-shared machine; each part is the best of `--repeat` passes. Only long-standing functions are
-called (and both signatures of `_process_many` and of boilerplate learning), so the same
-command run on two commits compares them.
+shared machine; each part is the best of `--repeat` passes. The reader's interface is that of
+`reader_pool` (since session 5; earlier commits had `builder._process_many`).
 
 Run: .venv/bin/python benchmarks/worker_speed.py [--quick] [--repeat N] [--data DIR] [--json]
 """
@@ -47,7 +48,7 @@ DATA_ENV = "CORPUS_READER_DATA"
 QUICK_BBC_PER_TOPIC = 60
 QUICK_REUTERS_FILES = 1
 PARTS = ("read + decode", "cleaning", "analysis", "fingerprints", "fingerprints/32", "pickle",
-         "worker total")  # fmt: skip
+         "worker total", "segment write")  # fmt: skip
 CHUNK = 32
 TARGETS_MS = {"analysis": 0.3, "fingerprints": 0.5}
 
@@ -106,18 +107,21 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
     from reader.corpus.articles import build_article
     from reader.corpus.importer import boilerplate_group, read_file_bytes, sources_from_bytes
     from reader.index import builder
+    from reader.index.reader_pool import ReaderWork, ReadTask, WriteSegment
+    from reader.index.reading import index_fields, learn_folder
     from reader.related.storage import fingerprint_rows
 
-    boilerplate = _learn(builder, root, rels)
-    builder._init_worker(boilerplate)
+    boilerplate: dict[str, frozenset[str]] = {}
+    for folder in sorted({os.path.dirname(rel) for rel in rels}):
+        boilerplate.update(learn_folder(root, folder))
+    scratch = tempfile.TemporaryDirectory(prefix="worker-speed-")
+    work = ReaderWork(root, Path(scratch.name))
 
-    def process_many(chunk: list[str]) -> list[Any]:
-        try:  # the builder as of this branch: (root, files, their boilerplate)
-            return builder._process_many((str(root), chunk, boilerplate))  # type: ignore[arg-type]
-        except ValueError:  # older: (root, files), boilerplate set by _init_worker
-            return builder._process_many((str(root), chunk))  # type: ignore[arg-type]
+    def process_many(chunk: list[str]) -> Any:
+        return work.handle(ReadTask(0, chunk, boilerplate, {}))
 
     process_many(rels[:3])  # lazy imports, caches of the first files
+    work.handle(WriteSegment(0))
     best: dict[str, float] = {}
     articles = 0
     for _ in range(repeat):
@@ -139,7 +143,7 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
             spent["cleaning"] += t
             kept = [a for a in built if a.body]
             articles += len(kept)
-            t, _ = _timed(lambda kept=kept: [builder.index_fields(a, analysed=True) for a in kept])
+            t, _ = _timed(lambda kept=kept: [index_fields(a, analysed=True) for a in kept])
             spent["analysis"] += t
             t, _ = _timed(lambda kept=kept: fingerprint_rows(_items(kept)))
             spent["fingerprints"] += t
@@ -154,25 +158,18 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
             spent["worker total"] += t
             t, _ = _timed(lambda results=results: pickle.loads(pickle.dumps(results, -1)))
             spent["pickle"] += t
+        t, _ = _timed(lambda: work.handle(WriteSegment(0)))
+        spent["segment write"] += t
         for part, seconds in spent.items():
             ms = 1000 * seconds / max(articles, 1)
             best[part] = min(best.get(part, ms), ms)
+    work.close()
+    scratch.cleanup()
     return Result(name, len(rels), articles, best)
 
 
 def _items(articles: list[Any]) -> list[tuple[str, str, str | None, str]]:
     return [(a.id, a.content_hash, a.title, a.body) for a in articles]
-
-
-def _learn(builder: Any, root: Path, rels: list[str]) -> dict[str, frozenset[str]]:
-    """Each folder's boilerplate, as the builder learns it (either of its two ways)."""
-    if hasattr(builder, "_learn_folder"):
-        learned: dict[str, frozenset[str]] = {}
-        for folder in sorted({os.path.dirname(rel) for rel in rels}):
-            learned.update(builder._learn_folder(str(root), folder))
-        return learned
-    with tempfile.TemporaryDirectory(prefix="worker-speed-") as tmp:
-        return builder.CorpusIndex(root, tmp)._learn_boilerplate(rels)  # type: ignore[no-any-return]
 
 
 def main(argv: list[str] | None = None) -> int:

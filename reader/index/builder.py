@@ -1,63 +1,69 @@
 """Build and update a corpus's index: incrementally, in parallel, and safe to interrupt.
 
-A run compares the folder with what the store recorded (size and mtime, then a content hash),
-reads and cleans only new and changed files in worker processes, and writes Whoosh and the
-store from this process alone, in batches. Each batch commits Whoosh first and the store
-second: a run killed between the two leaves files the store still calls stale, so the next
-run indexes them again (`update_document` makes that idempotent). A run killed anywhere else
-leaves the last committed batch, which opens and answers; the next run completes the work.
+A run compares the folder with what the store recorded (size and mtime, then a content hash)
+and has reader processes (`reader_pool`) read, clean and index only new and changed files,
+each into a segment of its own per batch. This process writes the store and, holding the
+index's lock, deletes replaced documents and adopts the readers' segments. Each batch commits
+Whoosh first and the store second: a run killed between the two leaves files the store still
+calls stale, so the next run indexes them again (replacing documents by id until a run
+ends). A run killed anywhere else leaves the last committed batch, which opens and answers;
+the next run completes the work.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import functools
 import gc
-import hashlib
-import itertools
 import json
 import multiprocessing
 import multiprocessing.context
 import os
+import re
 import shutil
 import sqlite3
 import time
 import warnings
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import Schema
 
-from reader.corpus.articles import build_article
 from reader.corpus.decoding import UnreadableText
-from reader.corpus.formats import JSON_SUFFIXES, JSONL_SUFFIXES
-from reader.corpus.importer import (
-    BOILERPLATE_SAMPLE,
-    Cancelled,
-    _describe_os_error,
-    _sample_key,
-    boilerplate_group,
-    is_supported,
-    learn_boilerplate,
-    read_file_bytes,
-    sources_from_bytes,
-    walk_corpus,
-)
-from reader.corpus.model import Article, Problem, SourceText
+from reader.corpus.importer import Cancelled, is_supported, walk_corpus
+from reader.corpus.model import Problem
 from reader.entities.store import indexed_fields
 from reader.index.location import index_dir_for
-from reader.index.schema import ANALYSED_FIELDS, SCHEMA_VERSION, analyse, build_schema
-from reader.index.segment_writer import GroupedPostings, GroupingSegmentWriter, group_postings
-from reader.index.store import DocumentStore, FileRecord, pack_raw
-from reader.related.storage import FingerprintRow, ensure_schema, fingerprint_rows, put_fingerprints
+from reader.index.reader_pool import (
+    FolderLearned,
+    LearnFolder,
+    LocalReaders,
+    Readers,
+    ReadTask,
+    SegmentDone,
+    TaskDone,
+    WriteSegment,
+)
+from reader.index.reading import (
+    Boilerplate,
+    EntityFields,
+    FileResult,
+    collector_paused,
+    file_digest,
+    index_fields,
+    learn_folder,
+)
+from reader.index.schema import SCHEMA_VERSION, build_schema
+from reader.index.segment_writer import GroupingSegmentWriter, PostingsCodec, move_segment
+from reader.index.store import DocumentStore, FileRecord
+from reader.related.storage import ensure_schema, put_fingerprints
+
+__all__ = ["AlreadyIndexing", "BuildReport", "CorpusIndex", "PostingsCodec", "index_fields"]
+"""`PostingsCodec` stays importable from here: indexes written before it moved to
+`segment_writer` name it by this module in their table of segments."""
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -69,35 +75,19 @@ READ_CHUNK = 32
 READ_CHUNK_BYTES = 256 * 1024
 """...and bytes: a JSON Lines file of a thousand stories is a task of its own, so both
 readers stay busy on a corpus of a few large files."""
-IN_FLIGHT_BYTES = 64 * 1024**2
-"""Bytes of files handed to readers and not yet written: bounds the results held in memory."""
+TASKS_PER_READER = 2
+"""Tasks sent to a reader ahead of its answers: one to work on, one waiting, so it never
+idles while this process takes the last answer; bounds the results held in memory."""
 SEGMENT_POSTINGS = 1_000_000
-"""Postings held in memory before a batch is committed early (~150 MB): bounds the writer's
-memory when a few files hold many articles (JSON Lines)."""
+"""Postings the readers hold for a batch before it is committed early (~150 MB): bounds the
+readers' memory when a few files hold many articles (JSON Lines)."""
 WHOOSH_DIR = "whoosh"
+SCRATCH_DIR = "scratch"
+"""Where readers write their segments before this process moves them into the index."""
 STORE_FILE = "store.sqlite"
 LOCK_FILE = "indexing.lock"
-
-
-class PostingsCodec(W3Codec):
-    """Whoosh's codec without per-block length statistics: writing them looked up each
-    posting's field length (a tenth of a build); only Whoosh's block skipping reads them
-    (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
-    document's length from its own column, so matches and scores stay the same.
-
-    Block data is pickled with protocol 4 (Whoosh reads any); blocks shorter than
-    `min_compress` bytes are stored as they are, longer ones compressed at zlib level 1 with a
-    4 KB window (see `segment_writer`): on BBC compressing every block took 40 % of the
-    writer's time to save a third of the postings file. The class is named in the index's
-    table of segments: keep its name and module."""
-
-    length_stats = False
-    data_protocol = 4
-    min_compress = 2048
-    compress_window_bits = 12
-
-    def __init__(self) -> None:
-        super().__init__(compression=1)
+_RECORD_ID = re.compile(r"(.*)#\d+")
+"""The id of a JSON record: its file's path and its number."""
 
 
 class AlreadyIndexing(RuntimeError):
@@ -118,142 +108,25 @@ class BuildReport:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class _FileResult:
-    rel: str
-    size: int
-    mtime_ns: int
-    digest: str
-    articles: list[Article]
-    problems: list[Problem]
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    """The Whoosh document of each article, its texts already analysed."""
-    fingerprints: list[FingerprintRow] = field(default_factory=list)
-    """Each article's related-stories fingerprint (reader.related), computed here in parallel."""
-    raws: list[bytes] = field(default_factory=list)
-    """Each article's raw text packed for the store (`pack_raw`); the articles sent to the
-    writing process leave theirs out."""
+@dataclass
+class _Batch:
+    """Files read into the readers' segments and committed together."""
 
+    number: int
+    files: int = 0
+    tasks: int = 0
+    """Tasks sent and not yet answered."""
+    readers: set[int] = field(default_factory=set)
+    postings: dict[int, int] = field(default_factory=dict)
+    """Postings each reader holds for this batch, as last told."""
+    closed: bool = False
+    """No more tasks: the readers were asked to write their segments."""
+    segments: list[SegmentDone] = field(default_factory=list)
+    early: list[TaskDone] = field(default_factory=list)
+    """Answers that came while the batch before was still being committed."""
 
-# -- worker side (runs in child processes: module-level and picklable) ---------------------
-_WORKER_BOILERPLATE: dict[str, frozenset[str]] = {}
-
-
-def _init_worker(boilerplate: dict[str, frozenset[str]]) -> None:
-    global _WORKER_BOILERPLATE
-    _WORKER_BOILERPLATE = boilerplate
-
-
-def _process_file(root: str, rel: str, *, fingerprints: bool = True) -> _FileResult:
-    """Read, decode, parse and clean one file; never raises for a bad file. `fingerprints`
-    False: leave them to the caller (`_process_many` computes a chunk's at once)."""
-    root_path = Path(root)
-    path = root_path / rel
-    try:
-        info = path.stat()
-        data = read_file_bytes(path)
-    except (OSError, UnreadableText) as exc:
-        reason = _describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-        return _FileResult(rel, 0, 0, "", [], [Problem(str(path), reason)])
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    sources, problems = sources_from_bytes(root_path, path, data)
-    articles: list[Article] = []
-    for source in sources:
-        try:
-            article = build_article(
-                source, boilerplate=_WORKER_BOILERPLATE.get(boilerplate_group(source), frozenset())
-            )
-        except Exception as exc:  # one odd article must not stop the corpus
-            problems.append(Problem(str(path), f"{source.id}: cleaning failed ({exc})"))
-            continue
-        if article.body:
-            articles.append(article)
-        else:
-            problems.append(Problem(str(path), f"{source.id}: no story text found"))
-    documents = [index_fields(a, analysed=True) for a in articles]
-    prints = fingerprint_rows(_fingerprinted(articles)) if fingerprints else []
-    raws = [pack_raw(a.raw) for a in articles]
-    articles = [dataclasses.replace(a, raw="") for a in articles]
-    return _FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems, documents,
-                       prints, raws)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class _ChunkResult:
-    """A reader's task: its files' results, their documents `Filed`, and the documents'
-    postings grouped by term (`group_postings`), numbered in the files' order."""
-
-    files: list[_FileResult]
-    postings: GroupedPostings
-
-
-def _process_many(
-    args: tuple[str, list[str], dict[str, frozenset[str]]],
-) -> _ChunkResult:
-    root, rels, boilerplate = args
-    _WORKER_BOILERPLATE.update(boilerplate)
-    with collector_paused():
-        results = [_process_file(root, rel, fingerprints=False) for rel in rels]
-        # The chunk's fingerprints at once: NumPy's work per call, not per file.
-        rows = iter(
-            fingerprint_rows([item for r in results for item in _fingerprinted(r.articles)])
-        )
-        postings, filed = group_postings([d for r in results for d in r.documents])
-        grouped: list[_FileResult] = []
-        start = 0
-        for result in results:
-            end = start + len(result.documents)
-            prints = list(itertools.islice(rows, len(result.articles)))
-            grouped.append(
-                dataclasses.replace(result, documents=filed[start:end], fingerprints=prints)
-            )
-            start = end
-        return _ChunkResult(grouped, postings)
-
-
-def _fingerprinted(articles: list[Article]) -> list[tuple[str, str, str | None, str]]:
-    return [(a.id, a.content_hash, a.title, a.body) for a in articles]
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for a batch: filing hundreds of thousands of postings
-    made it run thousands of times (a tenth of the writing time) to find nothing; what a
-    batch leaves in cycles is collected after it."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-_RECORD_SUFFIXES = JSON_SUFFIXES | JSONL_SUFFIXES
-
-
-def _learn_folder(root: str, folder: str) -> dict[str, frozenset[str]]:
-    """A folder's repeated lines, learned from the sample of its files an import reads."""
-    root_path = Path(root)
-    base = root_path / folder
-    try:
-        # Records of JSON files are grouped by their outlet, never by folder: not read here.
-        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)
-                    and p.suffix.lower() not in _RECORD_SUFFIXES]  # fmt: skip
-    except OSError:
-        return {}
-    ids = sorted((_sample_key(p.relative_to(root_path).as_posix()), p) for p in siblings)
-    sources: list[SourceText] = []
-    for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
-        try:
-            data = read_file_bytes(path)
-        except (OSError, UnreadableText):
-            continue
-        found, _ = sources_from_bytes(root_path, path, data)
-        sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
-    sources.sort(key=lambda s: _sample_key(s.id))
-    return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
+    def complete(self) -> bool:
+        return self.closed and not self.tasks and len(self.segments) == len(self.readers)
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -262,14 +135,11 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    # The server imports the readers' code once and forks each reader from it: a reader
-    # spawned bare imported it again (0.6 s of CPU each, a tenth of a BBC build).
-    context.set_forkserver_preload([__name__])
+    # The server imports the readers' code (and the program's main module, which each
+    # process would import again) once and forks each reader from it: a reader spawned bare
+    # imported it again (0.6 s of CPU each, a tenth of a BBC build).
+    context.set_forkserver_preload(["__main__", "reader.index.reader_pool"])
     return context
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.blake2b(read_file_bytes(path), digest_size=16).hexdigest()
 
 
 # -- the index -----------------------------------------------------------------------------
@@ -280,6 +150,7 @@ class CorpusIndex:
         self.root = Path(corpus_root).resolve()
         self.directory = index_dir_for(self.root, index_dir)
         self._entity_fields: dict[str, tuple[str, dict[str, str]]] = {}
+        self._entity_files: dict[str, dict[str, tuple[str, dict[str, str]]]] | None = None
         self._clean_start = False
         """Whether the last run finished (else it may have left documents the store lost)."""
 
@@ -409,7 +280,7 @@ class CorpusIndex:
                 unchanged += 1
                 continue
             try:
-                same = _file_digest(item) == record.digest
+                same = file_digest(item) == record.digest
             except (OSError, UnreadableText):
                 same = False
             if same:
@@ -422,31 +293,34 @@ class CorpusIndex:
         return changed, removed, restat, unchanged, walk_problems
 
     def _learn_boilerplate(
-        self, rels: Iterable[str], pool: ProcessPoolExecutor | None, workers: int
+        self, rels: Iterable[str], readers: Readers | LocalReaders
     ) -> dict[str, frozenset[str]]:
         """Learn each touched folder's repeated lines from the same sample an import uses.
 
         This process learns folders from the first on while the readers start (their server
-        imports the code: half a second in which they can do nothing); once they are up, they
-        take folders from the last on, one each at a time, until the two meet."""
+        imports the code: a few tenths of a second in which they can do nothing); once they
+        are up, they take folders from the last on, one each at a time, until the two meet."""
         folders = deque(sorted({os.path.dirname(rel) for rel in rels}))
-        learn = functools.partial(_learn_folder, str(self.root))
         learned: dict[str, frozenset[str]] = {}
-        if pool is None:
+        if isinstance(readers, LocalReaders):
             for folder in folders:
-                learned.update(learn(folder))
+                learned.update(learn_folder(self.root, folder))
             return learned
-        started = [pool.submit(os.getpid) for _ in range(workers)]
-        running: set[Future[dict[str, frozenset[str]]]] = set()
-        while folders:
-            learned.update(learn(folders.popleft()))
-            for future in [f for f in running if f.done()]:
-                running.discard(future)
-                learned.update(future.result())
-            while folders and len(running) < workers and all(f.done() for f in started):
-                running.add(pool.submit(learn, folders.pop()))
-        for future in running:
-            learned.update(future.result())
+        busy: set[int] = set()
+        while folders or busy:
+            if folders:
+                learned.update(learn_folder(self.root, folders.popleft()))
+            if not readers.ready():
+                continue
+            answers = readers.receive(timeout=0 if folders else None) if busy else iter(())
+            for reader, answer in answers:
+                assert isinstance(answer, FolderLearned)
+                busy.discard(reader)
+                learned.update(answer.lines)
+            for reader in range(readers.count):
+                if folders and reader not in busy:
+                    readers.send(reader, LearnFolder(folders.pop()))
+                    busy.add(reader)
         return learned
 
     def _update(
@@ -463,6 +337,7 @@ class CorpusIndex:
         ix = self.open_whoosh()
         # Entity fields the index already held, re-added with an unchanged article it rewrites.
         self._entity_fields = indexed_fields(self.directory)
+        self._entity_files = None
         with contextlib.ExitStack() as stack:
             stack.callback(store.close)
             ensure_schema(store.connection)
@@ -483,34 +358,27 @@ class CorpusIndex:
                 store.set_meta("complete", "0")
                 store.commit()
             stored_boilerplate = json.loads(store.get_meta("boilerplate") or "{}")
-            readers = _reader_count(workers)
-            pool = stack.enter_context(_reader_pool(len(changed), readers))
-            boilerplate = self._learn_boilerplate(changed, pool, readers) if changed else {}
-            # A folder whose template changed is cleaned again as a whole.
-            for group, lines in boilerplate.items():
-                if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
-                    folder = group.removeprefix("dir:")
-                    changed.extend(r for r in known if os.path.dirname(r) == folder)
-            changed = sorted(set(changed))
+            boilerplate: dict[str, frozenset[str]] = {}
+            file_problems: dict[str, list[Problem]] = defaultdict(list)
+            if changed:
+                readers = stack.enter_context(self._readers(len(changed), workers))
+                boilerplate = self._learn_boilerplate(changed, readers)
+                # A folder whose template changed is cleaned again as a whole.
+                for group, lines in boilerplate.items():
+                    if sorted(lines) != sorted(stored_boilerplate.get(group, [])):
+                        folder = group.removeprefix("dir:")
+                        changed.extend(r for r in known if os.path.dirname(r) == folder)
+                changed = sorted(set(changed))
             merged_boilerplate = {**stored_boilerplate,
                                   **{g: sorted(v) for g, v in boilerplate.items()}}  # fmt: skip
             all_boilerplate = {g: frozenset(v) for g, v in merged_boilerplate.items()}
 
             self._delete(ix, store, removed, known)
             report.deleted = sum(len(known[r].doc_ids) for r in removed)
-
-            done = 0
-            total = len(changed)
-            file_problems: dict[str, list[Problem]] = defaultdict(list)
-            results = self._read_all(changed, all_boilerplate, pool, cancel)
-            pending = iter(results)
-            while done < total:
-                before = done
+            if changed:
+                run = _IndexRun(self, ix, store, known, report, progress, cancel, file_problems)
                 with collector_paused():
-                    done = self._write_batch(ix, store, pending, done, total, file_problems,
-                                             known, report, progress, cancel)  # fmt: skip
-                if done == before:  # not reached: every file gives one result
-                    break
+                    run.index(changed, all_boilerplate, readers)
 
             store.begin()
             store.set_meta("boilerplate", json.dumps(merged_boilerplate))
@@ -524,114 +392,39 @@ class CorpusIndex:
             report.problems = problems
             report.documents = store.count()
 
-    def _write_batch(
-        self,
-        ix: Any,
-        store: DocumentStore,
-        results: Iterator[_ChunkResult],
-        done: int,
-        total: int,
-        file_problems: dict[str, list[Problem]],
-        known: dict[str, FileRecord],
-        report: BuildReport,
-        progress: ProgressFn | None,
-        cancel: CancelFn | None,
-    ) -> int:
-        """File readers' results into one new segment and the store, and commit both (Whoosh
-        first); returns how many files are done. A batch ends after the reader's task that
-        reaches `BATCH_FILES` files or `SEGMENT_POSTINGS` postings."""
-        writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
-        store.begin()
-        files = 0
+    @contextlib.contextmanager
+    def _readers(self, files: int, workers: int | None) -> Iterator[Readers | LocalReaders]:
+        """Reader processes for the run (starting them costs a few tenths of a second), or
+        one reader in this process when the work is too small to pay for it; on error or
+        cancel, stopped at once. Their scratch folder goes with them."""
+        scratch = self.directory / SCRATCH_DIR
+        shutil.rmtree(scratch, ignore_errors=True)
+        n = _reader_count(workers)
+        readers: Readers | LocalReaders
+        if n <= 1 or files < 64:
+            readers = LocalReaders(self.root, scratch)
+        else:
+            readers = Readers(_worker_context(), self.root, scratch, n)
         try:
-            for chunk in results:
-                self._write_chunk(writer, store, chunk, known, report)
-                for result in chunk.files:
-                    file_problems[result.rel] = result.problems
-                    done += 1
-                    if progress is not None:
-                        progress(done, total, result.rel)
-                files += len(chunk.files)
-                if cancel is not None and cancel():
-                    raise Cancelled
-                if files >= BATCH_FILES or writer.pooled_postings >= SEGMENT_POSTINGS:
-                    break
+            yield readers
         except BaseException:
-            writer.cancel()
-            store.rollback()
+            readers.close(wait_for_them=False)
+            shutil.rmtree(scratch, ignore_errors=True)
             raise
-        writer.commit(merge=True)
-        store.commit()
-        return done
+        readers.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
-    def _read_all(
-        self,
-        rels: list[str],
-        boilerplate: dict[str, frozenset[str]],
-        pool: ProcessPoolExecutor | None,
-        cancel: CancelFn | None,
-    ) -> Iterator[_ChunkResult]:
-        """Results for the files in order, a reader's task at a time, read and cleaned in the
-        pool's processes if any.
-
-        Up to a batch of files is kept in flight, so the readers go on with the next batch
-        while this process commits the last (a third of its time), instead of waiting."""
-        if pool is None:
-            _init_worker(boilerplate)
-            for chunk, _size in _read_chunks(self.root, rels):
-                if cancel is not None and cancel():
-                    raise Cancelled
-                yield _process_many((str(self.root), chunk, {}))
-            return
-        chunks = deque(_read_chunks(self.root, rels))
-        pending: deque[tuple[Future[_ChunkResult], int, int]] = deque()
-        files = size = 0
-        while chunks or pending:
-            while chunks and (not pending or (files < BATCH_FILES and size < IN_FLIGHT_BYTES)):
-                chunk, chunk_size = chunks.popleft()
-                task = (str(self.root), chunk, _boilerplate_for(chunk, boilerplate))
-                pending.append((pool.submit(_process_many, task), len(chunk), chunk_size))
-                files, size = files + len(chunk), size + chunk_size
-            future, chunk_files, chunk_size = pending.popleft()
-            files, size = files - chunk_files, size - chunk_size
-            yield future.result()
-
-    def _write_chunk(
-        self,
-        writer: GroupingSegmentWriter,
-        store: DocumentStore,
-        chunk: _ChunkResult,
-        known: dict[str, FileRecord],
-        report: BuildReport,
-    ) -> None:
-        documents: list[dict[str, Any]] = []
-        for result in chunk.files:
-            previous = known.get(result.rel)
-            new_ids = [a.id for a in result.articles]
-            if previous is not None:
-                for gone in set(previous.doc_ids) - set(new_ids):
-                    writer.delete_by_term("id", gone)
-                    report.deleted += 1
-            if not result.digest:  # unreadable now: forget what it held
-                if previous is not None:
-                    store.delete_file(result.rel)
-                continue
-            if previous is not None or not self._clean_start:  # replace, by id
-                for doc_id in new_ids:
-                    writer.delete_by_term("id", doc_id)
-            for article, document in zip(result.articles, result.documents, strict=True):
-                entities = self._entity_fields.get(article.id)
-                extra = entities[1] if entities and entities[0] == article.content_hash else {}
-                documents.append({**document, **extra})
-            store.put_articles(result.rel, result.articles, result.raws)
-            put_fingerprints(store.connection, result.fingerprints)
-            store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
-                                      tuple(new_ids)))  # fmt: skip
-            if previous is None:
-                report.added += len(new_ids)
-            elif previous.digest != result.digest:
-                report.updated += len(new_ids)
-        writer.add_grouped(documents, chunk.postings)
+    def entity_fields_for(self, rels: list[str]) -> EntityFields:
+        """The entity fields last indexed for the articles of these files (an article's id
+        is its file's path, `#n` added for a record), for the reader that writes them again."""
+        if not self._entity_fields:
+            return {}
+        if self._entity_files is None:
+            self._entity_files = defaultdict(dict)
+            for doc_id, fields in self._entity_fields.items():
+                record = _RECORD_ID.fullmatch(doc_id)
+                self._entity_files[record[1] if record else doc_id][doc_id] = fields
+        return {k: v for rel in rels for k, v in self._entity_files.get(rel, {}).items()}
 
     def _delete(
         self, ix: Any, store: DocumentStore, removed: list[str], known: dict[str, FileRecord]
@@ -653,36 +446,178 @@ class CorpusIndex:
         store.commit()
 
 
-def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
-    """The Whoosh document of an article: searchable text only, nothing stored but the id;
-    `analysed`: its texts turned into postings here (in a reader process)."""
-    fields: dict[str, Any] = {
-        "id": article.id,
-        "title": article.title or "",
-        "subtitle": article.subtitle or "",
-        "body": article.body,
-        "captions": "\n".join(article.captions),
-        "byline": article.byline or "",
-        "source": article.source or "",
-        "dateline": article.dateline or "",
-        "date": article.date or "",
-        "words": article.word_count,
-    }
-    if analysed:
-        schema = _worker_schema()
-        for name in ANALYSED_FIELDS:
-            fields[name] = analyse(schema, name, fields[name])
-    return fields
+class _IndexRun:
+    """One run's reading and writing: tasks out to the readers, answers into the store,
+    batches committed (Whoosh first, adopting the readers' segments, then the store).
+
+    While a batch is being committed the readers already read the next: its answers wait
+    (`_Batch.early`) so the store's transaction of a batch holds that batch's files only."""
+
+    def __init__(
+        self,
+        index: CorpusIndex,
+        ix: Any,
+        store: DocumentStore,
+        known: dict[str, FileRecord],
+        report: BuildReport,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+        file_problems: dict[str, list[Problem]],
+    ) -> None:
+        self.index_ = index
+        self.ix = ix
+        self.store = store
+        self.known = known
+        self.report = report
+        self.progress = progress
+        self.cancel = cancel
+        self.file_problems = file_problems
+        self.done = 0
+        self.total = 0
+        self.writer: GroupingSegmentWriter | None = None
+
+    def index(
+        self, rels: list[str], boilerplate: Boilerplate, readers: Readers | LocalReaders
+    ) -> None:
+        self.total = len(rels)
+        self.readers = readers
+        self.boilerplate = boilerplate
+        self.tasks = deque(_read_chunks(self.index_.root, rels))
+        self.busy = [0] * readers.count
+        self.batches: deque[_Batch] = deque()
+        self.numbered = 0
+        try:
+            while self.tasks or self.batches:
+                self._hand_out()
+                if self.batches and self.batches[0].complete():
+                    self._commit(self.batches.popleft())
+                    if self.batches:
+                        for answer in self.batches[0].early:
+                            self._write(answer)
+                        self.batches[0].early.clear()
+                    continue
+                self._take_answers()
+        except BaseException:
+            if self.writer is not None:
+                self.writer.cancel()
+            if self.store.connection.in_transaction:
+                self.store.rollback()
+            raise
+
+    def _hand_out(self) -> None:
+        """Tasks to the readers while one has room: into the batch being read, or a new
+        one, as long as at most two are open (one committing, the next read)."""
+        while self.tasks:
+            if not self.batches or self.batches[-1].closed:
+                if len(self.batches) >= 2:
+                    return
+                self.batches.append(_Batch(self.numbered))
+                self.numbered += 1
+            batch = self.batches[-1]
+            reader = min(range(self.readers.count), key=self.busy.__getitem__)
+            if self.busy[reader] >= TASKS_PER_READER:
+                return
+            chunk, _size = self.tasks.popleft()
+            entities = self.index_.entity_fields_for(chunk)
+            task = ReadTask(batch.number, chunk, _boilerplate_for(chunk, self.boilerplate),
+                            entities)  # fmt: skip
+            self.readers.send(reader, task)
+            self.busy[reader] += 1
+            batch.tasks += 1
+            batch.files += len(chunk)
+            batch.readers.add(reader)
+            if not self.tasks or batch.files >= BATCH_FILES:
+                self._close(batch)
+
+    def _close(self, batch: _Batch) -> None:
+        """No more tasks for the batch: each of its readers is asked to write its segment
+        once done with the tasks sent before."""
+        batch.closed = True
+        for reader in sorted(batch.readers):
+            self.readers.send(reader, WriteSegment(batch.number))
+
+    def _take_answers(self) -> None:
+        for reader, answer in self.readers.receive():
+            number = answer.batch  # type: ignore[attr-defined]
+            batch = next(b for b in self.batches if b.number == number)
+            if isinstance(answer, SegmentDone):
+                batch.segments.append(answer)
+                continue
+            assert isinstance(answer, TaskDone)
+            self.busy[reader] -= 1
+            batch.tasks -= 1
+            batch.postings[reader] = answer.postings
+            if batch is self.batches[0]:
+                self._write(answer)
+            else:
+                batch.early.append(answer)
+        last = self.batches[-1]
+        if not last.closed and sum(last.postings.values()) >= SEGMENT_POSTINGS:
+            self._close(last)
+
+    def _open(self) -> GroupingSegmentWriter:
+        if self.writer is None:
+            self.writer = GroupingSegmentWriter(self.ix, codec=PostingsCodec())
+            self.store.begin()
+        return self.writer
+
+    def _commit(self, batch: _Batch) -> None:
+        writer = self._open()
+        whoosh_dir = self.index_.whoosh_dir
+        segments = [done for done in batch.segments if done.segment is not None]
+        for done in segments:
+            move_segment(done.segment, done.scratch, whoosh_dir)
+        writer.adopt([done.segment for done in segments])
+        writer.commit(merge=True)
+        self.writer = None
+        self.store.commit()
+
+    def _write(self, answer: TaskDone) -> None:
+        """A task's files into the store, and their replaced documents deleted."""
+        writer = self._open()
+        store, known, report = self.store, self.known, self.report
+        clean_start = self.index_._clean_start
+        for result in answer.files:
+            self._write_file(writer, store, result, known.get(result.rel), report, clean_start)
+            self.file_problems[result.rel] = result.problems
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.total, result.rel)
+        if self.cancel is not None and self.cancel():
+            raise Cancelled
+
+    @staticmethod
+    def _write_file(
+        writer: GroupingSegmentWriter,
+        store: DocumentStore,
+        result: FileResult,
+        previous: FileRecord | None,
+        report: BuildReport,
+        clean_start: bool,
+    ) -> None:
+        new_ids = [a.id for a in result.articles]
+        if previous is not None:
+            for gone in set(previous.doc_ids) - set(new_ids):
+                writer.delete_by_term("id", gone)
+                report.deleted += 1
+        if not result.digest:  # unreadable now: forget what it held
+            if previous is not None:
+                store.delete_file(result.rel)
+            return
+        if previous is not None or not clean_start:  # replace, by id
+            for doc_id in new_ids:
+                writer.delete_by_term("id", doc_id)
+        store.put_articles(result.rel, result.articles, result.raws)
+        put_fingerprints(store.connection, result.fingerprints)
+        store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,
+                                  tuple(new_ids)))  # fmt: skip
+        if previous is None:
+            report.added += len(new_ids)
+        elif previous.digest != result.digest:
+            report.updated += len(new_ids)
 
 
-@functools.cache
-def _worker_schema() -> Schema:
-    return build_schema()
-
-
-def _boilerplate_for(
-    rels: list[str], boilerplate: dict[str, frozenset[str]]
-) -> dict[str, frozenset[str]]:
+def _boilerplate_for(rels: list[str], boilerplate: Boilerplate) -> dict[str, frozenset[str]]:
     """What a reader needs to clean these files: their folders' lines, and every outlet's
     (records name their outlet only once read)."""
     folders = {f"dir:{os.path.dirname(rel)}" for rel in rels}
@@ -691,22 +626,6 @@ def _boilerplate_for(
 
 def _reader_count(workers: int | None) -> int:
     return workers if workers is not None else min(os.cpu_count() or 1, 4)
-
-
-@contextlib.contextmanager
-def _reader_pool(files: int, n: int) -> Iterator[ProcessPoolExecutor | None]:
-    """One pool of readers for the whole run (starting one costs a few tenths of a second),
-    none when the work is too small to pay for it; on error or cancel, stopped at once."""
-    if n <= 1 or files < 64:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=_worker_context())
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
 
 
 def _read_chunks(root: Path, rels: list[str]) -> Iterator[tuple[list[str], int]]:

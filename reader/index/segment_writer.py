@@ -8,7 +8,7 @@ are sorted, and each term's posting list is written in Whoosh's W3 format direct
 Whoosh's codec the bytes Whoosh writes (`tests/index/test_segment_writer.py` compares the two
 writers' segments file by file), so Whoosh (and `array_search`) read the segment unchanged.
 
-Three deliberate differences, all set by the codec (`builder.PostingsCodec`):
+Three deliberate differences, all set by the codec (`PostingsCodec`):
 * a block's data is pickled with protocol `data_protocol` (Whoosh writes 2, reads any):
   protocol 2 pickles each position list as `_codecs.encode(text, "latin1")`, which took half
   the writing time and, at search time, most of a phrase's decoding; protocol 4 writes bytes
@@ -31,17 +31,20 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from pickle import dumps
 from struct import Struct
 from typing import Any, NamedTuple, cast
 
+from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
 from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import OrderedHashWriter, md5_hash
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from reader.index.schema import Analysed
+from reader.index.schema import Analysed, build_schema
 
 Posting = tuple[bytes, int, float, bytes]
 """A posting as a field's `index` gives it: (term, frequency, weight, value)."""
@@ -63,6 +66,28 @@ and values."""
 Entry = tuple[int, Run]
 """A run in the pool: (number of its first document, run)."""
 _ONE = (0,)
+
+
+class PostingsCodec(W3Codec):
+    """Whoosh's codec without per-block length statistics: writing them looked up each
+    posting's field length (a tenth of a build); only Whoosh's block skipping reads them
+    (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
+    document's length from its own column, so matches and scores stay the same.
+
+    Block data is pickled with protocol 4 (Whoosh reads any); blocks shorter than
+    `min_compress` bytes are stored as they are, longer ones compressed at zlib level 1 with a
+    4 KB window: on BBC compressing every block took 40 % of the writer's time to save a third
+    of the postings file. The class is named in the index's table of segments: indexes
+    written before it moved here name it `reader.index.builder.PostingsCodec`, which must
+    stay importable."""
+
+    length_stats = False
+    data_protocol = 4
+    min_compress = 2048
+    compress_window_bits = 12
+
+    def __init__(self) -> None:
+        super().__init__(compression=1)
 
 
 class Filed(NamedTuple):
@@ -216,6 +241,7 @@ class GroupingSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self.pool: Any = TermPool()
+        self._adopted: list[Any] = []
         self._simple_schema = not any(
             field.vector or field.separate_spelling() for _name, field in self.schema.items()
         )
@@ -287,6 +313,15 @@ class GroupingSegmentWriter(SegmentWriter):
     @property
     def pooled_postings(self) -> int:
         return int(self.pool.postings)
+
+    def adopt(self, segments: Sequence[Any]) -> None:
+        """Segments written apart (`ScratchSegment.finish`) and moved into this index's
+        folder (`move_segment`): listed in the table of segments at commit, beside this
+        writer's own."""
+        self._adopted.extend(segments)
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        super()._commit_toc([*segments, *self._adopted])
 
     def _flush_segment(self) -> None:
         codec = self.codec
@@ -459,3 +494,51 @@ def _mini_values(values: tuple[bytes, ...], fixed_size: int | None) -> Any:
     if fixed_size == 0:
         return None
     return b"".join(values)
+
+
+class ScratchSegment:
+    """A segment a reader process writes apart from the index, in a scratch index of its own
+    (Whoosh deletes, at every commit, the files of the index folder no segment names: a
+    segment written there while the builder commits the last would vanish). The builder,
+    holding the index's lock, moves the finished segment in and adopts it; one left behind
+    by a stopped run is never named by the index."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not whoosh_index.exists_in(str(folder)):
+            whoosh_index.create_in(str(folder), build_schema())
+        self.folder = folder
+        self._ix = whoosh_index.open_dir(str(folder))
+        self._writer: GroupingSegmentWriter | None = None
+
+    @property
+    def postings(self) -> int:
+        return 0 if self._writer is None else self._writer.pooled_postings
+
+    def add(self, documents: Sequence[dict[str, Any]], grouped: GroupedPostings) -> None:
+        if self._writer is None:
+            self._writer = GroupingSegmentWriter(self._ix, _lk=False, codec=PostingsCodec())
+        self._writer.add_grouped(documents, grouped)
+
+    def finish(self) -> Any | None:
+        """The segment written (its files in `folder`), or None if nothing was added."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return None
+        if not writer.docnum:
+            writer.cancel()
+            return None
+        segment = writer._finalize_segment()
+        writer._finish()
+        return segment
+
+    def discard(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
+
+
+def move_segment(segment: Any, scratch: Path, index_folder: Path) -> None:
+    """A scratch segment's files into the index folder (a rename: same file system)."""
+    for name in segment.list_files(FileStorage(str(scratch))):
+        (scratch / name).replace(index_folder / name)

@@ -1,0 +1,112 @@
+"""Reader processes: each writes its own segment of a batch, which the builder adopts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from reader.index import builder
+from reader.index.builder import SCRATCH_DIR, CorpusIndex, _worker_context
+from reader.index.reader_pool import ReaderFailed, Readers, ReadTask
+from reader.index.search import Searcher
+from tests.index.test_builder import write_story
+
+CITIES = ["BOSTON", "DENVER", "AUSTIN", "OMAHA"]
+
+
+def make_corpus(root: Path, n: int) -> Path:
+    for k in range(n):
+        write_story(root, f"f{k % 3}/s{k:04}.txt", CITIES[k % 4], f"hall{k}")
+    return root
+
+
+def segment_sizes(index: CorpusIndex) -> list[int]:
+    ix = whoosh_index.open_dir(str(index.whoosh_dir))
+    try:
+        return sorted(s.doc_count_all() for s in ix._segments())
+    finally:
+        ix.close()
+
+
+def test_two_readers_write_a_segment_each_and_every_story_is_found(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "corpus", 300)
+    index = CorpusIndex(root, tmp_path / "idx")
+    (index.directory / SCRATCH_DIR / "r0").mkdir(parents=True)  # left by a stopped run
+    report = index.update(workers=2)
+    assert report.documents == 300
+    sizes = segment_sizes(index)
+    assert len(sizes) == 2 and sum(sizes) == 300
+    assert not (index.directory / SCRATCH_DIR).exists()
+    with Searcher(index) as searcher:
+        assert searcher.search("reopen").total == 300
+        assert searcher.search("hall0").total == 1
+        assert searcher.search("hall299").total == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batches_commit_in_turn_while_the_next_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Small batches, and tasks sent far ahead: answers for a batch come while the one
+    before is not yet committed (always so with one reader, in this process); each batch's
+    files reach the store with its segments, none twice, none lost."""
+    monkeypatch.setattr(builder, "BATCH_FILES", 40)
+    monkeypatch.setattr(builder, "TASKS_PER_READER", 4)
+    root = make_corpus(tmp_path / "corpus", 250)
+    index = CorpusIndex(root, tmp_path / "idx")
+    seen: list[int] = []
+    report = index.update(workers=workers, progress=lambda done, total, rel: seen.append(done))
+    assert report.documents == 250 and report.added == 250
+    assert seen == list(range(1, 251))
+    assert sum(segment_sizes(index)) == 250
+    with Searcher(index) as searcher:
+        assert searcher.search("reopen").total == 250
+    # Changed files replace their documents: still one each.
+    for k in (3, 120, 249):
+        write_story(root, f"f{k % 3}/s{k:04}.txt", "RENO", f"hall{k}")
+    again = index.update(workers=workers)
+    assert (again.updated, again.documents) == (3, 250)
+    with Searcher(index) as searcher:
+        assert searcher.search("reopen").total == 250
+        assert searcher.search("reno").total == 3
+
+
+def test_a_reader_that_dies_is_reported_by_number(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "corpus", 4)
+    readers = Readers(_worker_context(), root, tmp_path / "scratch", 2)
+    try:
+        readers.wait_ready()
+        os.kill(readers._processes[0].pid, signal.SIGKILL)
+        readers._processes[0].join(10)
+        with pytest.raises(ReaderFailed, match="reader process 1 stopped unexpectedly"):
+            readers.send(0, ReadTask(0, ["f0/s0000.txt"], {}, {}))
+            list(readers.receive(timeout=10))
+    finally:
+        readers.close(wait_for_them=False)
+
+
+def test_learning_furniture_never_waits_on_idle_readers(tmp_path: Path) -> None:
+    """Readers up and idle while this process learns the only folder: learning ends (it
+    once waited for an answer no reader owed)."""
+    root = make_corpus(tmp_path / "corpus", 6)
+    index = CorpusIndex(root, tmp_path / "idx")
+    readers = Readers(_worker_context(), root, tmp_path / "scratch", 2)
+    learned: dict[str, frozenset[str]] = {}
+    try:
+        readers.wait_ready()
+        thread = threading.Thread(
+            target=lambda: learned.update(index._learn_boilerplate(["f0/s0000.txt"], readers)),
+            daemon=True,
+        )
+        thread.start()
+        thread.join(30)
+        assert not thread.is_alive()
+        folders = ["f1/s0001.txt", "f2/s0002.txt", "f0/s0003.txt"]
+        learned.update(index._learn_boilerplate(folders, readers))  # readers take some
+    finally:
+        readers.close(wait_for_them=False)
