@@ -14,6 +14,7 @@ pay for starting processes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.context
 import queue
@@ -34,7 +35,7 @@ from reader.index.reading import (
     learn_folder,
     read_files,
 )
-from reader.index.segment_writer import ScratchSegment, group_postings
+from reader.index.segment_writer import ScratchSegment
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,7 @@ class ReaderWork:
             files = read_files(self.root, message.rels, message.boilerplate,
                                message.entity_fields)  # fmt: skip
             with collector_paused():
-                grouped, filed = group_postings([d for f in files for d in f.documents])
-                self.segment.add(filed, grouped)
+                self.segment.add([d for f in files for d in f.documents])
             slim = [FileResult(f.rel, f.size, f.mtime_ns, f.digest, f.articles, f.problems,
                                [], f.fingerprints, f.raws) for f in files]  # fmt: skip
             return TaskDone(message.batch, slim, self.segment.postings)
@@ -115,7 +115,11 @@ def serve(connection: Connection, root: str, scratch: str) -> None:
     builder finished, or stopped: a reader never outlives it).
 
     A thread takes the builder's messages as they come: a reader blocked sending a large
-    answer must not leave the builder blocked sending it the next task."""
+    answer must not leave the builder blocked sending it the next task. The cycle collector
+    runs once a segment is written, not while the pool grows: it would go over the whole
+    pool again and again to find nothing (`reading.collector_paused`)."""
+    gc.disable()
+    gc.freeze()
     work = ReaderWork(Path(root), Path(scratch))
     inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
     threading.Thread(target=_take_messages, args=(connection, inbox), daemon=True).start()
@@ -128,6 +132,8 @@ def serve(connection: Connection, root: str, scratch: str) -> None:
                 answer = work.handle(message)
             except Exception:
                 answer = ReaderFailed(traceback.format_exc())
+            if isinstance(answer, SegmentDone):
+                gc.collect()
             try:
                 connection.send(answer)
             except OSError:  # the builder is gone

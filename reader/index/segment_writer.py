@@ -66,6 +66,8 @@ and values."""
 Entry = tuple[int, Run]
 """A run in the pool: (number of its first document, run)."""
 _ONE = (0,)
+TermList = tuple[bytes, Sequence[int], Sequence[float], Sequence[bytes]]
+"""A term and its posting list: document numbers, weights, values."""
 
 
 class PostingsCodec(W3Codec):
@@ -197,6 +199,96 @@ class TermPool:
                 for docnum, weight, value in zip(docnums, weights, values, strict=True):
                     yield fieldname, term, docnum, weight, value
 
+    def term_lists(self, fieldname: str) -> Iterator[TermList]:
+        """A field's terms in order, each with its posting list in document order."""
+        terms = self.fields[fieldname]
+        for term in sorted(terms):
+            yield (term, *_flat(terms[term], ordered=not self.unordered))
+
+    def cleanup(self) -> None:
+        self.fields = {}
+        self.postings = 0
+        self.unordered = False
+        self._last_docnum = -1
+
+
+class FlatPool:
+    """A reader process's pool: each term's postings in three lists (document numbers,
+    weights, values), appended as the reader numbers its documents, so they are in order and
+    written as they are: nothing regrouped by chunk, nothing flattened at commit."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
+        self.postings = 0
+        self.unordered = False
+        self._last_docnum = -1
+
+    def _terms(
+        self, fieldname: str, docnum: int
+    ) -> dict[bytes, tuple[list[int], list[float], list[bytes]]]:
+        if docnum < self._last_docnum:
+            self.unordered = True
+        self._last_docnum = docnum
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        return terms
+
+    def add(self, item: Item) -> None:
+        """A posting from Whoosh's own code (merging segments)."""
+        fieldname, term, docnum, weight, value = item
+        self._append(self._terms(fieldname, docnum), term, docnum, weight, value)
+        self.postings += 1
+
+    def add_analysed(self, fieldname: str, docnum: int, analysed: Analysed) -> int:
+        terms = self._terms(fieldname, docnum)
+        for term, weight, value in zip(
+            analysed.terms, analysed.weights, analysed.values, strict=True
+        ):
+            lists = terms.get(term)
+            if lists is None:
+                terms[term] = ([docnum], [weight], [value])
+            else:
+                lists[0].append(docnum)
+                lists[1].append(weight)
+                lists[2].append(value)
+        self.postings += len(analysed.terms)
+        return sum(analysed.freqs)
+
+    @staticmethod
+    def _append(
+        terms: dict[bytes, tuple[list[int], list[float], list[bytes]]],
+        term: bytes,
+        docnum: int,
+        weight: float,
+        value: bytes,
+    ) -> None:
+        lists = terms.get(term)
+        if lists is None:
+            terms[term] = ([docnum], [weight], [value])
+        else:
+            lists[0].append(docnum)
+            lists[1].append(weight)
+            lists[2].append(value)
+
+    def term_lists(self, fieldname: str) -> Iterator[TermList]:
+        terms = self.fields[fieldname]
+        for term in sorted(terms):
+            ids, weights, values = terms[term]
+            if self.unordered:
+                order = sorted(range(len(ids)), key=ids.__getitem__)
+                ids = [ids[i] for i in order]
+                weights = [weights[i] for i in order]
+                values = [values[i] for i in order]
+            yield term, ids, weights, values
+
+    def iter_postings(self) -> Iterator[Item]:
+        """All postings in Whoosh's pool order, for Whoosh's own code paths."""
+        for fieldname in sorted(self.fields):
+            for term, ids, weights, values in self.term_lists(fieldname):
+                for docnum, weight, value in zip(ids, weights, values, strict=True):
+                    yield fieldname, term, docnum, weight, value
+
     def cleanup(self) -> None:
         self.fields = {}
         self.postings = 0
@@ -238,9 +330,10 @@ class GroupingSegmentWriter(SegmentWriter):
     locking) is Whoosh's own. A codec other than W3 without length statistics, which this
     writer needs, falls back to Whoosh's path."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, *, term_pool: TermPool | FlatPool | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
         super().__init__(ix, **kwargs)
-        self.pool: Any = TermPool()
+        self.pool: Any = TermPool() if term_pool is None else term_pool
         self._adopted: list[Any] = []
         self._simple_schema = not any(
             field.vector or field.separate_spelling() for _name, field in self.schema.items()
@@ -334,17 +427,12 @@ class GroupingSegmentWriter(SegmentWriter):
             return
         self.perdocwriter.close()
         pool = self.pool
-        write_terms(self.fieldwriter, self.schema, pool.fields, codec, unordered=pool.unordered)
+        write_terms(self.fieldwriter, self.schema, pool, codec)
         self.fieldwriter.close()
 
 
 def write_terms(
-    fieldwriter: W3FieldWriter,
-    schema: Schema,
-    fields: dict[str, defaultdict[bytes, list[Entry]]],
-    codec: W3Codec,
-    *,
-    unordered: bool = False,
+    fieldwriter: W3FieldWriter, schema: Schema, pool: TermPool | FlatPool, codec: W3Codec
 ) -> None:
     """Write every term's posting list and term info as `W3FieldWriter.add_postings` would
     for the same postings with no field lengths (`length_stats = False`); each term's
@@ -360,18 +448,16 @@ def write_terms(
     offset = postfile.tell()
     magic = WHOOSH3_HEADER_MAGIC
     entries: list[tuple[bytes, bytes]] = []
-    for fieldname in sorted(name for name, terms in fields.items() if terms):
+    for fieldname in sorted(name for name, terms in pool.fields.items() if terms):
         fieldid = fieldmap.setdefault(fieldname, len(fieldmap))
         key_prefix = _KEY_FIELD.pack(fieldid)
         fixed_size = schema[fieldname].format.fixed_value_size()
-        terms = fields[fieldname]
         out: list[bytes] = []
-        for term in sorted(terms):
-            runs = terms[term]
+        for term, all_ids, all_weights, all_values in pool.term_lists(fieldname):
             start = offset
-            if len(runs) == 1 and len(runs[0][1][0]) == 1:  # most terms: one story's word
-                base, (local, weights_run, values_run) = runs[0]
-                docnum, weight, value = base + local[0], weights_run[0], values_run[0]
+            count = len(all_ids)
+            if count == 1:  # most terms: one story's word
+                docnum, weight, value = all_ids[0], all_weights[0], all_values[0]
                 stored = _float32(weight)
                 block_max = weight if weight > 0 else 0
                 data = dumps(((docnum,), None if stored == 1.0 else stored,
@@ -388,8 +474,6 @@ def write_terms(
                 ) + _EXTENT.pack(start, offset - start)  # fmt: skip
                 entries.append((key_prefix + term, terminfo))
                 continue
-            all_ids, all_weights, all_values = _flat(runs, ordered=not unordered)
-            count = len(all_ids)
             total_weight = 0.0
             max_weight: float = 0
             out.append(magic)
@@ -468,15 +552,15 @@ def _compressor(level: int, window_bits: int) -> Callable[[bytes], bytes]:
     return compress
 
 
-def _max_weight(weights: tuple[float, ...]) -> float:
+def _max_weight(weights: Sequence[float]) -> float:
     """The block's largest weight as Whoosh tracks it: 0 unless some weight is above 0."""
     top = max(weights)
     return top if top > 0 else 0
 
 
-def _deltas(ids: tuple[int, ...]) -> tuple[int, ...]:
+def _deltas(ids: Sequence[int]) -> tuple[int, ...]:
     if len(ids) == 1:
-        return ids
+        return (ids[0],)
     return (ids[0], *map(operator.sub, ids[1:], ids))
 
 
@@ -487,7 +571,7 @@ def _mini_weights(weights: array[float]) -> Any:
     return tuple(weights)
 
 
-def _mini_values(values: tuple[bytes, ...], fixed_size: int | None) -> Any:
+def _mini_values(values: Sequence[bytes], fixed_size: int | None) -> Any:
     """Whoosh keeps only non-empty values (`filter(None, ...)`)."""
     if fixed_size is None or fixed_size < 0:
         return tuple(filter(None, values))
@@ -515,10 +599,14 @@ class ScratchSegment:
     def postings(self) -> int:
         return 0 if self._writer is None else self._writer.pooled_postings
 
-    def add(self, documents: Sequence[dict[str, Any]], grouped: GroupedPostings) -> None:
+    def add(self, documents: Sequence[dict[str, Any]]) -> None:
+        """Documents with `Analysed` fields (`reading.index_fields`)."""
         if self._writer is None:
-            self._writer = GroupingSegmentWriter(self._ix, _lk=False, codec=PostingsCodec())
-        self._writer.add_grouped(documents, grouped)
+            self._writer = GroupingSegmentWriter(
+                self._ix, term_pool=FlatPool(), _lk=False, codec=PostingsCodec()
+            )
+        for document in documents:
+            self._writer.add_document(**document)
 
     def finish(self) -> Any | None:
         """The segment written (its files in `folder`), or None if nothing was added."""

@@ -21,7 +21,12 @@ from whoosh.reading import IndexReader
 from reader.corpus.importer import import_corpus
 from reader.index.builder import PostingsCodec, index_fields
 from reader.index.schema import Analysed, build_schema
-from reader.index.segment_writer import GroupingSegmentWriter, TermPool, group_postings
+from reader.index.segment_writer import (
+    FlatPool,
+    GroupingSegmentWriter,
+    TermPool,
+    group_postings,
+)
 
 WORDS = [f"w{i}" for i in range(400)] + ["the", "said", "Beijing", "Chinа", "“quoted”"]
 
@@ -46,12 +51,21 @@ def _documents(sample_dir: Path) -> list[dict[str, Any]]:
 
 
 def _build(
-    path: Path, docs: list[dict[str, Any]], codec: W3Codec, ours: bool, chunk: int = 0
+    path: Path,
+    docs: list[dict[str, Any]],
+    codec: W3Codec,
+    ours: bool,
+    chunk: int = 0,
+    flat: bool = False,
 ) -> Any:
-    """`chunk`: documents handed over as readers group them, that many at a time."""
+    """`chunk`: documents handed over grouped, that many at a time; `flat`: filed in a
+    reader's pool (`FlatPool`), a document at a time."""
     path.mkdir()
     ix = whoosh_index.create_in(str(path), build_schema())
-    writer = GroupingSegmentWriter(ix, codec=codec) if ours else ix.writer(codec=codec)
+    if ours:
+        writer = GroupingSegmentWriter(ix, codec=codec, term_pool=FlatPool() if flat else None)
+    else:
+        writer = ix.writer(codec=codec)
     if ours and chunk:
         for start in range(0, len(docs), chunk):
             grouped, filed = group_postings(docs[start : start + chunk])
@@ -97,11 +111,16 @@ def _everything(reader: IndexReader) -> dict[tuple[str, bytes], Any]:
     return out
 
 
-@pytest.mark.parametrize("chunk", [0, 1, 32, 1000])
-def test_segment_is_byte_for_byte_whooshs(sample_dir: Path, tmp_path: Path, chunk: int) -> None:
+@pytest.mark.parametrize(("chunk", "flat"), [(0, False), (1, False), (32, False), (1000, False),
+                                             (0, True)])  # fmt: skip
+def test_segment_is_byte_for_byte_whooshs(
+    sample_dir: Path, tmp_path: Path, chunk: int, flat: bool
+) -> None:
     docs = _documents(sample_dir)
     theirs = _segment_files(_build(tmp_path / "whoosh", docs, ExactCodec(), ours=False))
-    ours = _segment_files(_build(tmp_path / "ours", docs, ExactCodec(), ours=True, chunk=chunk))
+    ours = _segment_files(
+        _build(tmp_path / "ours", docs, ExactCodec(), ours=True, chunk=chunk, flat=flat)
+    )
     assert set(ours) == set(theirs)
     assert {".pst", ".trm"} <= set(ours)
     for name, data in theirs.items():
@@ -150,6 +169,14 @@ def test_pool_counts_postings_and_notices_order() -> None:
     assert [item[:3] for item in pool.iter_postings()] == [
         ("body", b"a", 0), ("body", b"a", 1), ("body", b"b", 0), ("body", b"b", 0),
     ]  # fmt: skip
+
+
+def test_flat_pool_keeps_document_order_even_when_added_out_of_it() -> None:
+    pool = FlatPool()
+    assert pool.add_analysed("body", 1, Analysed.of(((b"a", 1, 1.0, b"x"),))) == 1
+    pool.add(("body", b"a", 0, 2.0, b"w"))
+    assert pool.postings == 2 and pool.unordered
+    assert list(pool.term_lists("body")) == [(b"a", [0, 1], [2.0, 1.0], [b"w", b"x"])]
 
 
 def test_cancelled_writer_leaves_no_segment(tmp_path: Path, sample_dir: Path) -> None:
