@@ -1,10 +1,10 @@
 """Filing a batch's postings into a Whoosh segment without Whoosh's per-posting Python.
 
 Whoosh's `SegmentWriter` puts every posting in an external sorting pool as a tuple, sorts them
-all at commit, and feeds them one at a time through its W3 posting writer: most of the
-writing process's time in a build. Here the reader processes group their documents' postings
-by field and term (`group_postings`), the pool files a run of documents a term, only the terms
-are sorted, and each term's posting list is written in Whoosh's W3 format directly: with
+all at commit, and feeds them one at a time through its W3 posting writer: most of a build's
+writing time. Here the pool (`FlatPool`) files each posting in its term's lists as documents
+are added in order, only the terms are sorted, and each term's posting list is written in
+Whoosh's W3 format directly: with
 Whoosh's codec the bytes Whoosh writes (`tests/index/test_segment_writer.py` compares the two
 writers' segments file by file), so Whoosh (and `array_search`) read the segment unchanged.
 
@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import operator
 import zlib
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from pickle import dumps
 from struct import Struct
-from typing import Any, NamedTuple, cast
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
@@ -60,12 +58,6 @@ _NO_LENGTH = length_to_byte(None)
 _ZERO_LENGTH = length_to_byte(0)
 
 
-Run = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
-"""One term's postings in consecutive documents: their numbers from the first (0), weights
-and values."""
-Entry = tuple[int, Run]
-"""A run in the pool: (number of its first document, run)."""
-_ONE = (0,)
 TermList = tuple[bytes, Sequence[int], Sequence[float], Sequence[bytes]]
 """A term and its posting list: document numbers, weights, values."""
 
@@ -92,130 +84,11 @@ class PostingsCodec(W3Codec):
         super().__init__(compression=1)
 
 
-class Filed(NamedTuple):
-    """A field whose postings a reader process grouped with its chunk's (`group_postings`):
-    what is left for the writer is its length and its value (stored, or in a column)."""
-
-    length: int
-    original: Any = None
-
-
-class GroupedPostings(NamedTuple):
-    """The postings of consecutive documents, numbered from 0, grouped by field and term."""
-
-    fields: dict[str, dict[bytes, Run]]
-    postings: int
-    """How many in all."""
-
-
-def group_postings(
-    documents: Sequence[dict[str, Any]],
-) -> tuple[GroupedPostings, list[dict[str, Any]]]:
-    """Group a reader's chunk of documents' `Analysed` fields by term, and each document with
-    its fields `Filed`. Filing a posting in the writing process cost a dictionary lookup and
-    an append each, its busiest loop; a chunk's postings grouped here arrive as one run a
-    term (a chunk of a thousand short stories has a tenth as many terms as postings)."""
-    fields: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
-    count = 0
-    filed: list[dict[str, Any]] = []
-    for local, document in enumerate(documents):
-        slim: dict[str, Any] = {}
-        for name, value in document.items():
-            if not isinstance(value, Analysed):
-                slim[name] = value
-                continue
-            slim[name] = Filed(sum(value.freqs), value.original)
-            if not value.terms:
-                continue
-            terms = fields.get(name)
-            if terms is None:
-                terms = fields[name] = {}
-            for term, weight, data in zip(value.terms, value.weights, value.values, strict=True):
-                run = terms.get(term)
-                if run is None:
-                    terms[term] = ([local], [weight], [data])
-                else:
-                    run[0].append(local)
-                    run[1].append(weight)
-                    run[2].append(data)
-            count += len(value.terms)
-        filed.append(slim)
-    return GroupedPostings(cast(dict[str, dict[bytes, Run]], fields), count), filed
-
-
-class TermPool:
-    """Postings grouped by field and term as they are added, a run of documents at a time;
-    held in memory until the segment is written, so the caller bounds a segment's size
-    (`postings` says how many it holds)."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, defaultdict[bytes, list[Entry]]] = {}
-        self.postings = 0
-        self.unordered = False
-        """Whether some term's postings may have come out of document order (a merge adds
-        one segment's postings term by term, then the next segment's)."""
-        self._last_docnum = -1
-
-    def _terms(self, fieldname: str, docnum: int) -> defaultdict[bytes, list[Entry]]:
-        if docnum < self._last_docnum:
-            self.unordered = True
-        self._last_docnum = docnum
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = defaultdict(list)
-        return terms
-
-    def add(self, item: Item) -> None:
-        """A posting from Whoosh's own code (merging segments)."""
-        fieldname, term, docnum, weight, value = item
-        self._terms(fieldname, docnum)[term].append((docnum, (_ONE, (weight,), (value,))))
-        self.postings += 1
-
-    def add_analysed(self, fieldname: str, docnum: int, analysed: Analysed) -> int:
-        """A field's postings for one document (a field the writer analyses itself); returns
-        the field's length."""
-        terms = self._terms(fieldname, docnum)
-        for term, weight, value in zip(
-            analysed.terms, analysed.weights, analysed.values, strict=True
-        ):
-            terms[term].append((docnum, (_ONE, (weight,), (value,))))
-        self.postings += len(analysed.terms)
-        return sum(analysed.freqs)
-
-    def add_grouped(self, base: int, grouped: GroupedPostings) -> None:
-        """A reader's grouped postings, its documents numbered from `base`."""
-        for fieldname, runs in grouped.fields.items():
-            terms = self._terms(fieldname, base)
-            for term, run in runs.items():
-                terms[term].append((base, run))
-        self.postings += grouped.postings
-
-    def iter_postings(self) -> Iterator[Item]:
-        """All postings in Whoosh's pool order, for Whoosh's own code paths."""
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for term in sorted(terms):
-                docnums, weights, values = _flat(terms[term], ordered=False)
-                for docnum, weight, value in zip(docnums, weights, values, strict=True):
-                    yield fieldname, term, docnum, weight, value
-
-    def term_lists(self, fieldname: str) -> Iterator[TermList]:
-        """A field's terms in order, each with its posting list in document order."""
-        terms = self.fields[fieldname]
-        for term in sorted(terms):
-            yield (term, *_flat(terms[term], ordered=not self.unordered))
-
-    def cleanup(self) -> None:
-        self.fields = {}
-        self.postings = 0
-        self.unordered = False
-        self._last_docnum = -1
-
-
 class FlatPool:
-    """A reader process's pool: each term's postings in three lists (document numbers,
-    weights, values), appended as the reader numbers its documents, so they are in order and
-    written as they are: nothing regrouped by chunk, nothing flattened at commit."""
+    """Each term's postings in three lists (document numbers, weights, values), appended as
+    documents are numbered, so they are in order and written as they are (a merge adds one
+    segment's postings term by term, then the next's: those are sorted at writing). Held in
+    memory until the segment is written: the caller bounds a segment's size (`postings`)."""
 
     def __init__(self) -> None:
         self.fields: dict[str, dict[bytes, tuple[list[int], list[float], list[bytes]]]] = {}
@@ -296,44 +169,16 @@ class FlatPool:
         self._last_docnum = -1
 
 
-def _flat(
-    entries: list[Entry], *, ordered: bool
-) -> tuple[tuple[int, ...], tuple[float, ...], tuple[bytes, ...]]:
-    """A term's runs as one posting list (document numbers, weights, values), sorted by
-    document unless `ordered` says the runs already are."""
-    if len(entries) == 1:
-        base, (local, weights, values) = entries[0]
-        docnums = (
-            tuple(local) if base == 0 else tuple(map(operator.add, local, itertools.repeat(base)))
-        )
-        return docnums, tuple(weights), tuple(values)
-    ids: list[int] = []
-    weights_list: list[float] = []
-    values_list: list[bytes] = []
-    for base, (local, run_weights, run_values) in entries:
-        ids += map(operator.add, local, itertools.repeat(base)) if base else local
-        weights_list += run_weights
-        values_list += run_values
-    docnums, weights, values = tuple(ids), tuple(weights_list), tuple(values_list)
-    if not ordered:
-        order = sorted(range(len(docnums)), key=docnums.__getitem__)
-        docnums = tuple(docnums[i] for i in order)
-        weights = tuple(weights[i] for i in order)
-        values = tuple(values[i] for i in order)
-    return docnums, weights, values
-
-
 class GroupingSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer with a `TermPool` and a direct W3 writer of its terms.
+    """Whoosh's segment writer with a `FlatPool` and a direct W3 writer of its terms.
 
     Everything else (documents, stored fields, columns, deletions, merging, committing,
     locking) is Whoosh's own. A codec other than W3 without length statistics, which this
     writer needs, falls back to Whoosh's path."""
 
-    def __init__(self, ix: Any, *, term_pool: TermPool | FlatPool | None = None,
-                 **kwargs: Any) -> None:  # fmt: skip
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self.pool: Any = TermPool() if term_pool is None else term_pool
+        self.pool: Any = FlatPool()
         self._adopted: list[Any] = []
         self._simple_schema = not any(
             field.vector or field.separate_spelling() for _name, field in self.schema.items()
@@ -361,9 +206,7 @@ class GroupingSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 analysed: Analysed | None
-                if isinstance(value, Filed):  # postings already grouped (`add_grouped`)
-                    analysed, length, value = None, value.length, value.original
-                elif isinstance(value, Analysed):
+                if isinstance(value, Analysed):
                     analysed, value = value, value.original
                 else:
                     analysed = Analysed.of(field.index(value)) if field.indexed else None
@@ -382,18 +225,10 @@ class GroupingSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def add_grouped(self, documents: Sequence[dict[str, Any]], grouped: GroupedPostings) -> None:
-        """Documents a reader made with `group_postings` (`Filed` fields, and any others to
-        analyse here), and their grouped postings."""
-        base = self.docnum
-        for document in documents:
-            self.add_document(**document)
-        self.pool.add_grouped(base, grouped)
-
     def update_document(self, **fields: Any) -> None:
         """Whoosh's `update_document`, the unique values taken from `Analysed` fields."""
         unique = [
-            (name, value.original if isinstance(value, (Analysed, Filed)) else value)
+            (name, value.original if isinstance(value, Analysed) else value)
             for name, value in fields.items()
             if name in self.schema and self.schema[name].unique
         ]
@@ -431,9 +266,7 @@ class GroupingSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
 
 
-def write_terms(
-    fieldwriter: W3FieldWriter, schema: Schema, pool: TermPool | FlatPool, codec: W3Codec
-) -> None:
+def write_terms(fieldwriter: W3FieldWriter, schema: Schema, pool: FlatPool, codec: W3Codec) -> None:
     """Write every term's posting list and term info as `W3FieldWriter.add_postings` would
     for the same postings with no field lengths (`length_stats = False`); each term's
     postings in document order."""
@@ -602,9 +435,7 @@ class ScratchSegment:
     def add(self, documents: Sequence[dict[str, Any]]) -> None:
         """Documents with `Analysed` fields (`reading.index_fields`)."""
         if self._writer is None:
-            self._writer = GroupingSegmentWriter(
-                self._ix, term_pool=FlatPool(), _lk=False, codec=PostingsCodec()
-            )
+            self._writer = GroupingSegmentWriter(self._ix, _lk=False, codec=PostingsCodec())
         for document in documents:
             self._writer.add_document(**document)
 

@@ -4,7 +4,7 @@ With a codec that keeps Whoosh's compression (every block, default window) the s
 are byte for byte Whoosh's own; with the builder's codec (short blocks left uncompressed, a
 smaller window) every term reads back through Whoosh with the same postings and statistics.
 Documents come from the sample corpus and a generated corpus with posting lists of several
-blocks, as the builder makes them (texts analysed in advance), plus fields given as text.
+blocks, as the readers make them (texts analysed in advance), plus fields given as text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import random
 from pathlib import Path
 from typing import Any
 
-import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import IndexReader
@@ -21,12 +20,7 @@ from whoosh.reading import IndexReader
 from reader.corpus.importer import import_corpus
 from reader.index.builder import PostingsCodec, index_fields
 from reader.index.schema import Analysed, build_schema
-from reader.index.segment_writer import (
-    FlatPool,
-    GroupingSegmentWriter,
-    TermPool,
-    group_postings,
-)
+from reader.index.segment_writer import FlatPool, GroupingSegmentWriter
 
 WORDS = [f"w{i}" for i in range(400)] + ["the", "said", "Beijing", "Chinа", "“quoted”"]
 
@@ -50,29 +44,12 @@ def _documents(sample_dir: Path) -> list[dict[str, Any]]:
     return docs
 
 
-def _build(
-    path: Path,
-    docs: list[dict[str, Any]],
-    codec: W3Codec,
-    ours: bool,
-    chunk: int = 0,
-    flat: bool = False,
-) -> Any:
-    """`chunk`: documents handed over grouped, that many at a time; `flat`: filed in a
-    reader's pool (`FlatPool`), a document at a time."""
+def _build(path: Path, docs: list[dict[str, Any]], codec: W3Codec, ours: bool) -> Any:
     path.mkdir()
     ix = whoosh_index.create_in(str(path), build_schema())
-    if ours:
-        writer = GroupingSegmentWriter(ix, codec=codec, term_pool=FlatPool() if flat else None)
-    else:
-        writer = ix.writer(codec=codec)
-    if ours and chunk:
-        for start in range(0, len(docs), chunk):
-            grouped, filed = group_postings(docs[start : start + chunk])
-            writer.add_grouped(filed, grouped)
-    else:
-        for doc in docs if ours else map(_for_whoosh, docs):
-            writer.update_document(**doc)
+    writer = GroupingSegmentWriter(ix, codec=codec) if ours else ix.writer(codec=codec)
+    for doc in docs if ours else map(_for_whoosh, docs):
+        writer.update_document(**doc)
     writer.commit()
     return ix
 
@@ -111,16 +88,10 @@ def _everything(reader: IndexReader) -> dict[tuple[str, bytes], Any]:
     return out
 
 
-@pytest.mark.parametrize(("chunk", "flat"), [(0, False), (1, False), (32, False), (1000, False),
-                                             (0, True)])  # fmt: skip
-def test_segment_is_byte_for_byte_whooshs(
-    sample_dir: Path, tmp_path: Path, chunk: int, flat: bool
-) -> None:
+def test_segment_is_byte_for_byte_whooshs(sample_dir: Path, tmp_path: Path) -> None:
     docs = _documents(sample_dir)
     theirs = _segment_files(_build(tmp_path / "whoosh", docs, ExactCodec(), ours=False))
-    ours = _segment_files(
-        _build(tmp_path / "ours", docs, ExactCodec(), ours=True, chunk=chunk, flat=flat)
-    )
+    ours = _segment_files(_build(tmp_path / "ours", docs, ExactCodec(), ours=True))
     assert set(ours) == set(theirs)
     assert {".pst", ".trm"} <= set(ours)
     for name, data in theirs.items():
@@ -130,7 +101,7 @@ def test_segment_is_byte_for_byte_whooshs(
 def test_builders_codec_reads_back_the_same_postings(sample_dir: Path, tmp_path: Path) -> None:
     docs = _documents(sample_dir)
     theirs = _build(tmp_path / "whoosh", docs, ExactCodec(), ours=False)
-    ours = _build(tmp_path / "ours", docs, PostingsCodec(), ours=True, chunk=32)
+    ours = _build(tmp_path / "ours", docs, PostingsCodec(), ours=True)
     with theirs.reader() as expected, ours.reader() as found:
         want, got = _everything(expected), _everything(found)
     assert got == want
@@ -159,7 +130,7 @@ def test_merging_segments_keeps_every_posting(sample_dir: Path, tmp_path: Path) 
 
 
 def test_pool_counts_postings_and_notices_order() -> None:
-    pool = TermPool()
+    pool = FlatPool()
     postings = ((b"a", 2, 2.0, b"x"), (b"b", 1, 1.0, b"y"))
     assert pool.add_analysed("body", 0, Analysed.of(postings)) == 3
     pool.add(("body", b"a", 1, 1.0, b"z"))
