@@ -161,13 +161,18 @@ def learn_folder(root: Path, folder: str) -> dict[str, frozenset[str]]:
         return {}
     ids = sorted((_sample_key(p.relative_to(root).as_posix()), p) for p in siblings)
     sources: list[SourceText] = []
+    group = f"dir:{folder}"
+    # A file other than JSON holds one story, whose id is the file's path: in the order of
+    # their keys, the first files that give one are the import's sample.
     for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
         try:
             data = read_file_bytes(path)
         except (OSError, UnreadableText):
             continue
         found, _ = sources_from_bytes(root, path, data)
-        sources.extend(s for s in found if boilerplate_group(s) == f"dir:{folder}")
+        sources.extend(s for s in found if boilerplate_group(s) == group)
+        if len(sources) >= BOILERPLATE_SAMPLE:
+            break
     sources.sort(key=lambda s: _sample_key(s.id))
     return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
 

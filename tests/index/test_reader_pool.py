@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from reader.corpus.importer import import_corpus
 from reader.index import builder
 from reader.index.builder import SCRATCH_DIR, CorpusIndex, _worker_context
 from reader.index.reader_pool import ReaderFailed, Readers, ReadTask
@@ -17,6 +18,10 @@ from reader.index.search import Searcher
 from tests.index.test_builder import write_story
 
 CITIES = ["BOSTON", "DENVER", "AUSTIN", "OMAHA"]
+STORY_TEXT = (
+    "OMAHA (AP) — The hall numbered {k} would reopen next week after repairs, officials "
+    "said.\n\nIt had been closed since a storm in January, the mayor said."
+)
 
 
 def make_corpus(root: Path, n: int) -> Path:
@@ -110,3 +115,23 @@ def test_learning_furniture_never_waits_on_idle_readers(tmp_path: Path) -> None:
         learned.update(index._learn_boilerplate(folders, readers))  # readers take some
     finally:
         readers.close(wait_for_them=False)
+
+
+def test_readers_clean_a_large_folder_as_the_import_does(tmp_path: Path) -> None:
+    """More files than the furniture sample: the lines learned, and so the stories kept,
+    are the import's."""
+    root = tmp_path / "corpus"
+    for k in range(450):
+        path = root / "site" / f"s{k:04}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        extra = "Most read: the week in pictures\n\n" if k % 2 else ""
+        path.write_text(f"Hall {k} to reopen\n\nHome | World | Sport | Opinion\n\n{extra}"
+                        + STORY_TEXT.format(k=k) + "\n\nSubscribe now to keep reading\n",
+                        encoding="utf-8")  # fmt: skip
+    index = CorpusIndex(root, tmp_path / "idx")
+    index.update(workers=2)
+    expected = {a.id: a.body for a in import_corpus(root).articles}
+    with index.open_store() as store:
+        found = {a.id: a.body for a in store.articles()}
+    assert found == expected
+    assert not any("Subscribe now" in body for body in found.values())
