@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from reader.corpus.importer import import_corpus
+from reader.corpus.importer import Cancelled, import_corpus
 from reader.index import builder
 from reader.index.builder import SCRATCH_DIR, CorpusIndex, _worker_context
 from reader.index.reader_pool import ReaderFailed, Readers, ReadTask
@@ -135,3 +135,23 @@ def test_readers_clean_a_large_folder_as_the_import_does(tmp_path: Path) -> None
         found = {a.id: a.body for a in store.articles()}
     assert found == expected
     assert not any("Subscribe now" in body for body in found.values())
+
+
+def test_cancel_stops_the_readers_and_keeps_the_last_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builder, "BATCH_FILES", 100)
+    root = make_corpus(tmp_path / "corpus", 300)
+    index = CorpusIndex(root, tmp_path / "idx")
+    seen: list[int] = []
+    with pytest.raises(Cancelled):
+        index.update(workers=2, progress=lambda done, total, rel: seen.append(done),
+                     cancel=lambda: len(seen) > 150)  # fmt: skip
+    assert not (index.directory / SCRATCH_DIR).exists()
+    assert index.health() is None
+    with Searcher(index) as searcher:
+        kept = searcher.search("reopen").total
+    assert 100 <= kept < 300  # the first batch committed, the one cancelled not
+    assert index.update(workers=2).documents == 300
+    with Searcher(index) as searcher:
+        assert searcher.search("reopen").total == 300
