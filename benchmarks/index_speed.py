@@ -14,9 +14,11 @@ pipeline should beat. Last, a cProfile of a `workers=1` BBC build says where the
 Every build runs in a fresh interpreter, as `corpus-reader index` does, so one-off costs (lazy
 imports, dateparser's locale tables) count each time whatever ran before; and every index is
 written to a fresh temporary folder passed as `index_dir`, so nothing lands in the user's data
-folder. Timings on a shared 2-core machine vary by 10-20 % from run to run.
+folder. Timings on a shared 2-core machine vary by 10-20 % from run to run: each corpus is
+built `--repeat` times (3), ours and the baseline's in turn, and the medians are compared.
 
 Run: .venv/bin/python benchmarks/index_speed.py [--data DIR] [--quick] [--json] [--no-profile]
+     [--repeat N]
 """
 
 from __future__ import annotations
@@ -87,16 +89,14 @@ PROFILE_STAGES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("clean (cleaning.clean_text)", (("reader/corpus/", "clean_text"),)),
     ("metadata (metadata.extract_metadata)", (("reader/corpus/", "extract_metadata"),)),
     ("  of which dateparser.parse", (("dateparser/__init__.py", "parse"),)),
-    ("tokenise (analysis.FoldingTokenizer)", (("reader/index/analysis.py", "__call__"),)),
-    ("Whoosh add_document (incl. tokenise)", (("whoosh/writing.py", "add_document"),)),
-    ("Whoosh commit (sort + write postings)", (("whoosh/writing.py", "commit"),)),
+    ("analyse (reading.index_fields)", (("reader/index/reading.py", "index_fields"),)),
+    ("fingerprints (storage.fingerprint_rows)", (("reader/related/", "fingerprint_rows"),)),
+    ("file postings (ScratchSegment.add)", (("reader/index/segment_writer.py", "add"),)),
+    ("write segments (ScratchSegment.finish)", (("reader/index/segment_writer.py", "finish"),)),
+    ("store: write (_IndexRun._write)", (("reader/index/builder.py", "_write"),)),
     (
-        "SQLite (store.put_articles/put_file/commit)",
-        (
-            ("reader/index/store.py", "put_articles"),
-            ("reader/index/store.py", "put_file"),
-            ("reader/index/store.py", "commit"),
-        ),
+        "commit: adopt segments, store (_IndexRun._commit)",
+        (("reader/index/builder.py", "_commit"),),
     ),
     ("health check (CorpusIndex.health)", (("reader/index/builder.py", "health"),)),
 )
@@ -501,7 +501,7 @@ def build_baseline(corpus: Corpus, index_dir: Path) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def run_corpus(corpus: Corpus, n_queries: int) -> dict[str, Any]:
+def run_corpus(corpus: Corpus, n_queries: int, repeat: int = 1) -> dict[str, Any]:
     """Every measurement of one corpus, as a dict (the `--json` shape)."""
     log(f"[{corpus.name}] reading texts for the query mix …")
     texts = [f"{d['title']}\n{d['body']}" for d in baseline_documents(corpus)]
@@ -560,6 +560,19 @@ def run_corpus(corpus: Corpus, n_queries: int) -> dict[str, Any]:
         log(f"[{corpus.name}] {len(queries)} queries on the baseline …")
         out["baseline"]["search"] = asdict(search_baseline(Path(tmp), queries))
 
+    # More builds, ours and the baseline's in turn (each under the load the other saw): on a
+    # shared machine one build's time varies by a fifth; the medians are reported.
+    ours_runs, base_runs = [out["ours"]["seconds"]], [out["baseline"]["seconds"]]
+    for n in range(2, repeat + 1):
+        log(f"[{corpus.name}] build {n} of {repeat}, ours and plain Whoosh …")
+        with tempfile.TemporaryDirectory(prefix="index-again-") as tmp:
+            (Path(tmp) / "whoosh").mkdir()
+            ours_runs.append(in_fresh_process(build_ours, corpus.root, Path(tmp) / "ours", None)[1])
+            base_runs.append(in_fresh_process(build_baseline, corpus, Path(tmp) / "whoosh")[1])
+    out["ours"].update(runs=ours_runs, seconds=statistics.median(ours_runs))
+    out["ours"]["docs_per_s"] = out["documents"] / out["ours"]["seconds"]
+    out["baseline"].update(runs=base_runs, seconds=statistics.median(base_runs))
+    out["baseline"]["docs_per_s"] = out["baseline"]["documents"] / out["baseline"]["seconds"]
     base_rate = out["baseline"]["docs_per_s"]
     out["ratio"] = out["ours"]["docs_per_s"] / base_rate
     out["ratio_workers1"] = out["ours_workers1"]["docs_per_s"] / base_rate
@@ -653,6 +666,11 @@ def print_report(summary: dict[str, Any]) -> None:
             print(f"   problem: {problem}")
         if len(c["problems"]) > 5:
             print(f"   … and {len(c['problems']) - 5} other kinds of problem")
+        runs = len(ours["runs"])
+        if runs > 1:
+            print(f"   builds: median of {runs}, ours and plain Whoosh in turn (ours "
+                  + ", ".join(f"{t:.1f}" for t in ours["runs"]) + " s; plain Whoosh "
+                  + ", ".join(f"{t:.1f}" for t in base["runs"]) + " s)")  # fmt: skip
         workers = f"build, ours ({ours['workers']} workers)"
         _row(workers, f"{ours['seconds']:8.1f} s  {ours['docs_per_s']:7.0f} docs/s")
         _row("build, ours (workers=1)", f"{one['seconds']:8.1f} s  {one['docs_per_s']:7.0f} docs/s")
@@ -727,6 +745,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small run: subsets, 60 queries")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile build")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="builds of each corpus, ours and the baseline's; "
+        "the medians are reported (default 3; 1 with --quick)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     _ensure_importable()
 
@@ -762,7 +784,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f"skipped: {message}")
         n_queries = QUICK_QUERIES if args.quick else QUERIES
         for corpus in corpora:
-            summary["corpora"].append(run_corpus(corpus, n_queries))
+            repeat = 1 if args.quick and "--repeat" not in (argv or sys.argv) else args.repeat
+            summary["corpora"].append(run_corpus(corpus, n_queries, max(1, repeat)))
         if not args.no_profile and corpora:
             log("[BBC] profiled build, workers=1 …")
             summary["profile"] = in_fresh_process(profile_build, corpora[0].root)

@@ -26,6 +26,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_UNREADABLE = 4
 EXIT_BUSY = 5
+EXIT_BUILD_FAILED = 6
 EXIT_INTERRUPTED = 130
 
 
@@ -191,6 +192,7 @@ def _build(root: Path, index_dir: str | None, *, quiet: bool) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from reader.index.builder import AlreadyIndexing, CorpusIndex
+    from reader.index.reader_pool import ReaderFailed
 
     err = _console(stderr=True)
     corpus_index = CorpusIndex(root, index_dir)
@@ -209,6 +211,10 @@ def _build(root: Path, index_dir: str | None, *, quiet: bool) -> Any:
     except AlreadyIndexing as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(EXIT_BUSY)
+    except ReaderFailed as exc:
+        err.print(f"[red]error:[/] the index build stopped: {escape(str(exc))}; the index "
+                  "keeps what the last finished batch committed")  # fmt: skip
+        sys.exit(EXIT_BUILD_FAILED)
     if report.rebuilt_because:
         err.print(f"[yellow]note:[/] index rebuilt: {escape(report.rebuilt_because)}")
     return corpus_index, report

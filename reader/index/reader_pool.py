@@ -79,7 +79,12 @@ class FolderLearned:
 
 
 class ReaderFailed(RuntimeError):
-    """A reader process failed or stopped: the build cannot go on."""
+    """A reader process failed or stopped: the build cannot go on. The message says why in
+    a line (the window's and the terminal's); `details` holds the reader's traceback."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class ReaderWork:
@@ -130,8 +135,8 @@ def serve(connection: Connection, root: str, scratch: str) -> None:
                 return
             try:
                 answer = work.handle(message)
-            except Exception:
-                answer = ReaderFailed(traceback.format_exc())
+            except Exception as exc:
+                answer = ReaderFailed(f"{type(exc).__name__}: {exc}", traceback.format_exc())
             if isinstance(answer, SegmentDone):
                 gc.collect()
             try:
@@ -214,7 +219,7 @@ class Readers:
             except (EOFError, OSError) as exc:
                 raise self._stopped(reader) from exc
             if isinstance(answer, ReaderFailed):
-                raise answer
+                raise ReaderFailed(f"reader process {reader + 1} failed: {answer}", answer.details)
             yield reader, answer
 
     def _stopped(self, reader: int) -> ReaderFailed:

@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from reader.corpus.importer import Cancelled, import_corpus
 from reader.index import builder
 from reader.index.builder import SCRATCH_DIR, CorpusIndex, _worker_context
-from reader.index.reader_pool import ReaderFailed, Readers, ReadTask
+from reader.index.reader_pool import LearnFolder, ReaderFailed, Readers, ReadTask
 from reader.index.search import Searcher
 from tests.index.test_builder import write_story
 
@@ -155,3 +155,15 @@ def test_cancel_stops_the_readers_and_keeps_the_last_commit(
     assert index.update(workers=2).documents == 300
     with Searcher(index) as searcher:
         assert searcher.search("reopen").total == 300
+
+
+def test_a_reader_error_comes_back_as_one_line_with_its_traceback(tmp_path: Path) -> None:
+    readers = Readers(_worker_context(), tmp_path, tmp_path / "scratch", 1)
+    try:
+        readers.send(0, LearnFolder(None))  # type: ignore[arg-type]  # no folder: it raises
+        with pytest.raises(ReaderFailed, match=r"^reader process 1 failed: TypeError") as info:
+            list(readers.receive(timeout=30))
+        assert "\n" not in str(info.value)
+        assert "Traceback" in info.value.details
+    finally:
+        readers.close(wait_for_them=False)
