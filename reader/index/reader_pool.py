@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import multiprocessing.context
 import queue
+import signal
 import threading
 import traceback
 from collections import deque
@@ -122,7 +123,9 @@ def serve(connection: Connection, root: str, scratch: str) -> None:
     A thread takes the builder's messages as they come: a reader blocked sending a large
     answer must not leave the builder blocked sending it the next task. The cycle collector
     runs once a segment is written, not while the pool grows: it would go over the whole
-    pool again and again to find nothing (`reading.collector_paused`)."""
+    pool again and again to find nothing (`reading.collector_paused`). Ctrl-C in a terminal
+    reaches the readers too: the builder stops them, they do not answer it themselves."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()
     gc.freeze()
     work = ReaderWork(Path(root), Path(scratch))

@@ -265,6 +265,28 @@ def test_kill_9_midway_leaves_a_usable_index(tmp_path: Path) -> None:
     shutil.rmtree(idx)
 
 
+def test_ctrl_c_says_interrupted_and_keeps_a_usable_index(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal reaches the whole process group, the readers too: the command
+    says "interrupted" and exits 130, no traceback from any process; the index opens."""
+    root = tmp_path / "big"
+    for n in range(2600):
+        write_story(root, f"f{n // 500}/s{n:05}.txt", "BOSTON", f"hall{n}")
+    idx = tmp_path / "idx"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reader", "index", str(root), "--index-dir", str(idx)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (idx / "scratch").exists():
+        time.sleep(0.02)  # the readers are up
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert CorpusIndex(root, idx).health() is None
+
+
 def test_readers_tasks_split_by_files_and_bytes(tmp_path: Path) -> None:
     """A corpus of a few large JSON Lines files gives each file a task of its own, so both
     readers work; small files go 32 to a task."""
