@@ -182,6 +182,11 @@ class Readers:
     def _start(
         self, context: multiprocessing.context.BaseContext, root: Path, scratch: Path, n: int
     ) -> None:
+        # Ctrl-C is the builder's to handle. A reader ignores it once running (`serve`);
+        # started from this thread with it blocked (a signal mask survives fork and exec),
+        # the readers, and the server that forks them, cannot be interrupted starting up.
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             for k in range(n):
                 ours, theirs = context.Pipe()

@@ -110,8 +110,7 @@ class FlatPool:
     def add(self, item: Item) -> None:
         """A posting from Whoosh's own code (merging segments)."""
         fieldname, term, docnum, weight, value = item
-        self._append(self._terms(fieldname, docnum), term, docnum, weight, value)
-        self.postings += 1
+        self.add_analysed(fieldname, docnum, Analysed((term,), (1,), (weight,), (value,)))
 
     def add_analysed(self, fieldname: str, docnum: int, analysed: Analysed) -> int:
         terms = self._terms(fieldname, docnum)
@@ -127,22 +126,6 @@ class FlatPool:
                 lists[2].append(value)
         self.postings += len(analysed.terms)
         return sum(analysed.freqs)
-
-    @staticmethod
-    def _append(
-        terms: dict[bytes, tuple[list[int], list[float], list[bytes]]],
-        term: bytes,
-        docnum: int,
-        weight: float,
-        value: bytes,
-    ) -> None:
-        lists = terms.get(term)
-        if lists is None:
-            terms[term] = ([docnum], [weight], [value])
-        else:
-            lists[0].append(docnum)
-            lists[1].append(weight)
-            lists[2].append(value)
 
     def term_lists(self, fieldname: str) -> Iterator[TermList]:
         terms = self.fields[fieldname]
