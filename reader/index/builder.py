@@ -51,7 +51,6 @@ from reader.index.reading import (
     Boilerplate,
     EntityFields,
     FileResult,
-    collector_paused,
     file_digest,
     index_fields,
     learn_folder,
@@ -377,8 +376,7 @@ class CorpusIndex:
             report.deleted = sum(len(known[r].doc_ids) for r in removed)
             if changed:
                 run = _IndexRun(self, ix, store, known, report, progress, cancel, file_problems)
-                with collector_paused():
-                    run.index(changed, all_boilerplate, readers)
+                run.index(changed, all_boilerplate, readers)
 
             store.begin()
             store.set_meta("boilerplate", json.dumps(merged_boilerplate))
