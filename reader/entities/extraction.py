@@ -25,6 +25,7 @@ from reader.entities.resolve import Resolution, resolve
 from reader.entities.store import EntityStore
 from reader.entities.worker import extract_batch, init_worker
 from reader.index.builder import LOCK_FILE, AlreadyIndexing, CorpusIndex, index_fields
+from reader.index.segment_writer import merge_policy
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -210,7 +211,7 @@ def sync_search_index(corpus_index: CorpusIndex) -> int:
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit()
+                writer.commit(mergetype=merge_policy)
                 store.begin()
                 for doc_id in written:
                     store.put_indexed(doc_id, hashes[doc_id], changes[doc_id])

@@ -56,7 +56,12 @@ from reader.index.reading import (
     learn_folder,
 )
 from reader.index.schema import SCHEMA_VERSION, build_schema
-from reader.index.segment_writer import GroupingSegmentWriter, PostingsCodec, move_segment
+from reader.index.segment_writer import (
+    GroupingSegmentWriter,
+    PostingsCodec,
+    merge_policy,
+    move_segment,
+)
 from reader.index.store import DocumentStore, FileRecord
 from reader.related.storage import ensure_schema, put_fingerprints
 
@@ -429,7 +434,7 @@ class CorpusIndex:
     ) -> None:
         if not removed:
             return
-        writer = ix.writer(codec=PostingsCodec())
+        writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
         try:
             for rel in removed:
                 for doc_id in known[rel].doc_ids:
@@ -437,7 +442,7 @@ class CorpusIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_policy)
         store.begin()
         for rel in removed:
             store.delete_file(rel)
@@ -566,7 +571,7 @@ class _IndexRun:
         for done in segments:
             move_segment(done.segment, done.scratch, whoosh_dir)
         writer.adopt([done.segment for done in segments])
-        writer.commit(merge=True)
+        writer.commit(mergetype=merge_policy)
         self.writer = None
         self.store.commit()
 

@@ -11,7 +11,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from reader.corpus.importer import Cancelled, import_corpus
-from reader.index import builder
+from reader.index import builder, segment_writer
 from reader.index.builder import SCRATCH_DIR, CorpusIndex, _worker_context
 from reader.index.reader_pool import LearnFolder, ReaderFailed, Readers, ReadTask
 from reader.index.search import Searcher
@@ -167,3 +167,37 @@ def test_a_reader_error_comes_back_as_one_line_with_its_traceback(tmp_path: Path
         assert "Traceback" in info.value.details
     finally:
         readers.close(wait_for_them=False)
+
+
+def test_incremental_runs_merge_tiny_segments_instead_of_piling_them(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "corpus", 10)
+    index = CorpusIndex(root, tmp_path / "idx")
+    index.update(workers=1)
+    for run in range(4):
+        for k in range(3):
+            write_story(root, f"new/r{run}k{k}.txt", "RENO", f"annex{run}x{k}")
+        index.update(workers=1)
+    sizes = segment_sizes(index)
+    assert len(sizes) <= 2 and sum(sizes) == 22
+    with Searcher(index) as searcher:
+        assert searcher.search("reopen").total == 22
+        assert searcher.search("annex3x2").total == 1
+
+
+def test_segments_beyond_the_cap_merge_the_smallest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh's own policy merged most of a large index at once; ours keeps a build's
+    segments until there are too many, then merges the smallest."""
+    monkeypatch.setattr(segment_writer, "TINY_SEGMENT_DOCS", 3)
+    monkeypatch.setattr(segment_writer, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(builder, "BATCH_FILES", 5)
+    monkeypatch.setattr(builder, "READ_CHUNK", 5)
+    root = make_corpus(tmp_path / "corpus", 40)
+    index = CorpusIndex(root, tmp_path / "idx")
+    index.update(workers=1)
+    sizes = segment_sizes(index)
+    assert len(sizes) <= 5 and sum(sizes) == 40  # the cap, and this commit's own segment
+    assert sizes[-1] > 5  # the smallest were merged into one
+    with Searcher(index) as searcher:
+        assert searcher.search("reopen").total == 40
