@@ -14,6 +14,7 @@ pay for starting processes.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import multiprocessing.context
@@ -101,8 +102,7 @@ class ReaderWork:
                                message.entity_fields)  # fmt: skip
             with collector_paused():
                 self.segment.add([d for f in files for d in f.documents])
-            slim = [FileResult(f.rel, f.size, f.mtime_ns, f.digest, f.articles, f.problems,
-                               [], f.fingerprints, f.raws) for f in files]  # fmt: skip
+            slim = [dataclasses.replace(f, documents=[]) for f in files]
             return TaskDone(message.batch, slim, self.segment.postings)
         if isinstance(message, WriteSegment):
             with collector_paused():
