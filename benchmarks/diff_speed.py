@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 
 from reader.bundled import sample_corpus_dir  # noqa: E402
 from reader.corpus.importer import load_article  # noqa: E402
-from reader.related.diff import diff_texts  # noqa: E402
-from reader.related.worddiff import _fold_token  # noqa: E402
+from reader.diff.compare import diff_texts  # noqa: E402
+from reader.diff.worddiff import _fold_token  # noqa: E402
 
 BBC = REPO.parent / "shared" / "data" / "bbc"
 SEEDS = [

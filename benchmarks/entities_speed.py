@@ -4,7 +4,7 @@ longest stall of a 10 ms event loop in the calling process while the worker load
     .venv/bin/python benchmarks/entities_speed.py [--quick] [--pipeline small|medium|gazetteer]
 
 Texts: the CoNLL-2003 eng.testa documents (../shared/data/conll2003), fed through the same
-worker-process path the window uses (`reader.entities.extraction._run_worker`). The event loop
+worker-process path the window uses (`reader.services.extract._run_worker`). The event loop
 is plain asyncio in the main thread; extraction runs in a thread of the same process, as the
 window runs it on its thread pool. A stall is how late a 10 ms timer fires.
 """
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from entities_conll import DATA, read_conll
 
-    from reader.entities.extraction import _batches, _run_worker
+    from reader.services.extract import _batches, _run_worker
 
     path = DATA / "eng.testa"
     if not path.is_file():

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from reader.index.builder import BuildReport
+    from reader.services.build import BuildReport
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ _PHRASE = re.compile(r"\b[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b")
 """Three words in a row with nothing but a space between: a phrase someone remembers."""
 
 PROFILE_STAGES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("walk + stat (builder._scan)", (("reader/index/builder.py", "_scan"),)),
+    ("walk + stat (builder._scan)", (("reader/services/build.py", "_scan"),)),
     ("learn boilerplate (builder._learn_boilerplate)", (("reader/", "_learn_boilerplate"),)),
     ("read bytes (importer.read_file_bytes)", (("reader/corpus/", "read_file_bytes"),)),
     ("decode (decoding.decode_bytes)", (("reader/corpus/", "decode_bytes"),)),
@@ -89,16 +89,16 @@ PROFILE_STAGES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("clean (cleaning.clean_text)", (("reader/corpus/", "clean_text"),)),
     ("metadata (metadata.extract_metadata)", (("reader/corpus/", "extract_metadata"),)),
     ("  of which dateparser.parse", (("dateparser/__init__.py", "parse"),)),
-    ("analyse (reading.index_fields)", (("reader/index/reading.py", "index_fields"),)),
+    ("analyse (reading.index_fields)", (("reader/services/reading.py", "index_fields"),)),
     ("fingerprints (storage.fingerprint_rows)", (("reader/related/", "fingerprint_rows"),)),
-    ("file postings (ScratchSegment.add)", (("reader/index/segment_writer.py", "add"),)),
-    ("write segments (ScratchSegment.finish)", (("reader/index/segment_writer.py", "finish"),)),
-    ("store: write (_IndexRun._write)", (("reader/index/builder.py", "_write"),)),
+    ("file postings (ScratchSegment.add)", (("reader/store/segment_writer.py", "add"),)),
+    ("write segments (ScratchSegment.finish)", (("reader/store/segment_writer.py", "finish"),)),
+    ("store: write (_IndexRun._write)", (("reader/services/build.py", "_write"),)),
     (
         "commit: adopt segments, store (_IndexRun._commit)",
-        (("reader/index/builder.py", "_commit"),),
+        (("reader/services/build.py", "_commit"),),
     ),
-    ("health check (CorpusIndex.health)", (("reader/index/builder.py", "health"),)),
+    ("health check (CorpusIndex.health)", (("reader/services/build.py", "health"),)),
 )
 """Where a build's time can go, as cumulative times of the functions that do each part
 (matched by path fragment and name, so a function moving between modules is still found)."""
@@ -375,8 +375,8 @@ def time_queries(queries: Sequence[Query], run: Callable[[Query], int]) -> Searc
 
 
 def search_ours(root: Path, index_dir: Path, queries: Sequence[Query]) -> SearchTiming:
-    from reader.index.builder import CorpusIndex
-    from reader.index.search import Searcher
+    from reader.services.build import CorpusIndex
+    from reader.store.search import Searcher
 
     with Searcher(CorpusIndex(root, index_dir)) as searcher:
 
@@ -417,7 +417,7 @@ def folder_mb(path: Path) -> float:
 
 def store_mb(index_dir: Path) -> float:
     """The SQLite store with its WAL and shared-memory files, if a run left them."""
-    from reader.index.builder import STORE_FILE
+    from reader.services.build import STORE_FILE
 
     names = (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm")
     return sum((index_dir / n).stat().st_size for n in names if (index_dir / n).exists()) / 1024**2
@@ -435,7 +435,7 @@ def in_fresh_process(func: Callable[..., T], *args: Any) -> T:
 
 
 def build_ours(root: Path, index_dir: Path, workers: int | None) -> tuple[BuildReport, float]:
-    from reader.index.builder import CorpusIndex
+    from reader.services.build import CorpusIndex
 
     started = time.perf_counter()
     report = CorpusIndex(root, index_dir).update(workers=workers)
@@ -461,7 +461,7 @@ def problem_summary(report: BuildReport) -> list[str]:
 def indexed_readmes(root: Path, index_dir: Path) -> list[str]:
     """README files (the data set's own description) and whether the index took them for
     articles: the importer reads every `.txt`, so a corpus's documentation becomes a hit."""
-    from reader.index.builder import CorpusIndex
+    from reader.services.build import CorpusIndex
 
     found: list[str] = []
     with CorpusIndex(root, index_dir).open_store() as store:
@@ -598,7 +598,7 @@ def _label(key: tuple[str, int, str]) -> str:
 
 def profile_build(root: Path) -> dict[str, Any]:
     """cProfile of a `workers=1` build: everything runs in this process, so all is seen."""
-    from reader.index.builder import CorpusIndex
+    from reader.services.build import CorpusIndex
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory(prefix="index-profile-") as tmp:

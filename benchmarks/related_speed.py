@@ -17,7 +17,7 @@ stories are picked uniformly, so a story has about four versions at 100k.
 
 Fingerprints (shingles + MinHash, and the event terms) are what the index builder's worker
 processes compute; here they are computed with a pool of two processes, then the timed part is
-`reader.related.relating.relate_arrays` — versions (LSH + containment) and same-event groups —
+`reader.services.relate.relate_arrays` — versions (LSH + containment) and same-event groups —
 exactly what `relate_corpus` runs between loading the stored fingerprints and storing results.
 Then the same fingerprints go into a document store and `relate_corpus` runs on it: the real
 path, with SQLite loading and storing and the snapshot for later additions written
@@ -51,12 +51,13 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from reuters import iter_stories, sgm_files  # noqa: E402
 
-from reader.index.builder import CorpusIndex  # noqa: E402
-from reader.index.store import DocumentStore  # noqa: E402
-from reader.related import fingerprints, storage  # noqa: E402
+from reader.related import fingerprints  # noqa: E402
 from reader.related.clusters import DocFacts  # noqa: E402
 from reader.related.events import EventTerms, event_terms  # noqa: E402
-from reader.related.relating import relate_arrays, relate_corpus  # noqa: E402
+from reader.services.build import CorpusIndex  # noqa: E402
+from reader.services.relate import relate_arrays, relate_corpus  # noqa: E402
+from reader.store import related_tables as storage  # noqa: E402
+from reader.store.documents import DocumentStore  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
 OUTLETS = ("Daily Courier", "Evening Post", "Metro Herald", "Valley Times", "Coast Gazette",

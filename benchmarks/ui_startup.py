@@ -37,8 +37,8 @@ def prepare_corpus(quick: bool) -> tuple[Path, Path]:
     """BBC + Reuters as one folder (Reuters as JSON Lines), indexed, entities extracted."""
     import reuters
 
-    from reader.entities.extraction import extract_entities
-    from reader.index.builder import CorpusIndex
+    from reader.services.build import CorpusIndex
+    from reader.services.extract import extract_entities
 
     name = "quick" if quick else "full"
     root = CACHE / name / "corpus"

@@ -1,6 +1,6 @@
 """What an index build's reader process spends per article, part by part, on real news.
 
-A build's reader processes (`reader.index.reader_pool`, 32 files a task) read, decode, clean,
+A build's reader processes (`reader.services.reader_pool`, 32 files a task) read, decode, clean,
 analyse and fingerprint every new or changed file, file the postings in a segment of their own
 and write it at the end of each batch; the builder's process then writes the store. This script
 runs that work in this one process and prints CPU milliseconds per article for each part:
@@ -106,10 +106,10 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
     """Per-part CPU time of the reader-process work on `rels`, best of `repeat` passes."""
     from reader.corpus.articles import build_article
     from reader.corpus.importer import boilerplate_group, read_file_bytes, sources_from_bytes
-    from reader.index import builder
-    from reader.index.reader_pool import ReaderWork, ReadTask, WriteSegment
-    from reader.index.reading import index_fields, learn_folder
-    from reader.related.storage import fingerprint_rows
+    from reader.services import build as builder
+    from reader.services.reader_pool import ReaderWork, ReadTask, WriteSegment
+    from reader.services.reading import index_fields, learn_folder
+    from reader.store.related_tables import fingerprint_rows
 
     boilerplate: dict[str, frozenset[str]] = {}
     for folder in sorted({os.path.dirname(rel) for rel in rels}):

@@ -191,8 +191,8 @@ def _build(root: Path, index_dir: str | None, *, quiet: bool) -> Any:
     """Build or update the index with a progress bar; errors become messages and exit codes."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from reader.index.builder import AlreadyIndexing, CorpusIndex
-    from reader.index.reader_pool import ReaderFailed
+    from reader.services.build import AlreadyIndexing, CorpusIndex
+    from reader.services.reader_pool import ReaderFailed
 
     err = _console(stderr=True)
     corpus_index = CorpusIndex(root, index_dir)
@@ -272,8 +272,8 @@ def search_command(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Search the corpus (indexing it first if it has no index yet)."""
-    from reader.index.builder import CorpusIndex
-    from reader.index.search import QueryError, Searcher
+    from reader.services.build import CorpusIndex
+    from reader.store.search import QueryError, Searcher
 
     root = corpus_root(corpus)
     corpus_index = CorpusIndex(root, index_dir)
@@ -354,8 +354,8 @@ def diff_command(
     as_markdown: bool, no_normalise: bool,
 ) -> None:  # fmt: skip
     """Compare two articles, DOC_A the base (ids or unique prefixes such as 003)."""
-    from reader.related.diff import diff_articles
-    from reader.related.render import to_html, to_markdown, to_rich
+    from reader.diff.compare import diff_articles
+    from reader.diff.render import to_html, to_markdown, to_rich
 
     if as_json + as_html + as_markdown > 1:
         _console(stderr=True).print("[red]error:[/] choose one of --json, --html, --markdown")
@@ -376,8 +376,8 @@ def diff_command(
 # -- entities (issue 6) -----------------------------------------------------------------------
 def _entities_ready(corpus: str | None, index_dir: str | None, pipeline: str | None) -> Any:
     """Index the corpus if needed and extract entities of new or changed articles."""
-    from reader.entities.extraction import extract_entities
-    from reader.index.builder import AlreadyIndexing, CorpusIndex
+    from reader.services.build import AlreadyIndexing, CorpusIndex
+    from reader.services.extract import extract_entities
 
     root = corpus_root(corpus)
     corpus_index = CorpusIndex(root, index_dir)
@@ -414,7 +414,7 @@ def entities_command(
     as_json: bool,
 ) -> None:  # fmt: skip
     """List the corpus's people, organisations and places (or those of one article DOC)."""
-    from reader.entities.lookup import article_entities, corpus_entities
+    from reader.services.lookup import article_entities, corpus_entities
 
     corpus_index, report = _entities_ready(corpus, index_dir, pipeline)
     entities = corpus_entities(corpus_index)
@@ -459,7 +459,7 @@ def mentions_command(
     name: str, corpus: str | None, index_dir: str | None, pipeline: str | None, as_json: bool
 ) -> None:
     """Where the entity NAME (or one of its variants) is mentioned, with context."""
-    from reader.entities.lookup import find_entity, mentions_of
+    from reader.services.lookup import find_entity, mentions_of
 
     corpus_index, _report = _entities_ready(corpus, index_dir, pipeline)
     found = find_entity(corpus_index, name)
@@ -493,8 +493,8 @@ def mentions_command(
 # -- related stories (issue 5) ------------------------------------------------------------------
 def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) -> Any:
     """The corpus's index, built and related first when it is not current."""
-    from reader.index.builder import AlreadyIndexing, CorpusIndex
-    from reader.related.relating import is_current, relate_corpus
+    from reader.services.build import AlreadyIndexing, CorpusIndex
+    from reader.services.relate import is_current, relate_corpus
 
     root = corpus_root(corpus)
     corpus_index = CorpusIndex(root, index_dir)
@@ -530,7 +530,7 @@ def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) ->
 @click.option("--json", "as_json", is_flag=True, help="Print the related stories as JSON.")
 def related_command(doc: str, corpus: str | None, index_dir: str | None, as_json: bool) -> None:
     """List DOC's versions (same text, edited) and its same-event stories (own words)."""
-    from reader.related.relating import related_stories
+    from reader.services.relate import related_stories
 
     corpus_index = _related_index(corpus, index_dir, quiet=as_json)
     doc = resolve_doc(corpus_index.root, doc)
@@ -572,7 +572,7 @@ def related_command(doc: str, corpus: str | None, index_dir: str | None, as_json
 @click.option("--json", "as_json", is_flag=True, help="Print the clusters as JSON.")
 def clusters_command(corpus: str | None, index_dir: str | None, as_json: bool) -> None:
     """List the version clusters (original first) and the same-event groups."""
-    from reader.related.relating import corpus_clusters
+    from reader.services.relate import corpus_clusters
 
     corpus_index = _related_index(corpus, index_dir, quiet=as_json)
     found = corpus_clusters(corpus_index)

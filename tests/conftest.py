@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 
 from reader.bundled import sample_corpus_dir
+from reader.entities.model import ExtractionReport
+from reader.entities.pipelines import choose
+from reader.services.build import CorpusIndex
+from reader.services.extract import extract_entities
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CORPUS_READER_SHARED", REPO.parent / "shared"))
@@ -56,3 +60,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if not path.is_symlink():
                 out[str(path.relative_to(folder))] = path.read_bytes()
     return out
+
+
+@pytest.fixture(scope="session")
+def extracted_sample(
+    sample_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[CorpusIndex, ExtractionReport]:
+    """The sample corpus indexed and extracted with the spaCy pipeline (CI installs it)."""
+    if choose().package is None:
+        pytest.skip(f"no spaCy pipeline: {choose().description}")
+    corpus_index = CorpusIndex(sample_dir, tmp_path_factory.mktemp("entity-index"))
+    corpus_index.update()
+    report = extract_entities(corpus_index)
+    return corpus_index, report

@@ -21,7 +21,7 @@ from reader.entities.names import (
     person_tokens,
     single_name_targets,
 )
-from reader.entities.store import AliasOp
+from reader.store.entity_store import AliasOp
 
 ALIAS_OPS = ("merge", "split", "rename", "hide")
 

@@ -35,12 +35,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from reader.related import events, storage
+from reader.related import events
 from reader.related.clusters import EVENT, VERSIONS, Cluster, DocFacts, order_versions
 from reader.related.events import EventTerms
 from reader.related.lsh import BANDS, MAX_BUCKET, band_keys
 from reader.related.snapshot import VIEWS, Snapshot, view_terms
 from reader.related.versions import MAX_DF, verify_pairs
+from reader.store import related_tables as storage
 
 MAX_SHARE = 0.01
 """At most this share of the corpus (and at least 50 articles) is related incrementally

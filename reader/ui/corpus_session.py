@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from reader.corpus.model import Article, Problem
-from reader.index.builder import BuildReport, CorpusIndex
-from reader.index.store import DocumentStore
+from reader.services.build import BuildReport, CorpusIndex
+from reader.store.documents import DocumentStore
 from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
 from reader.ui.models.document_table import Row
 from reader.ui.search_service import ArticleHits, Matches, SearchService
@@ -43,7 +43,7 @@ class CorpusSession(QObject):
     entities_failed = Signal(str)
     extractor_known = Signal(str)  # what found the entities, in words
     clusters_ready = Signal(list)  # list[reader.related.clusters.Cluster]
-    related_ready = Signal(object)  # reader.related.relating.Related
+    related_ready = Signal(object)  # reader.services.relate.Related
 
     def __init__(self, root: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -173,7 +173,7 @@ class CorpusSession(QObject):
         index = self.index
 
         def read(_progress: ProgressFn, _cancel: CancelFn) -> object:
-            from reader.related.relating import corpus_clusters
+            from reader.services.relate import corpus_clusters
 
             try:
                 return corpus_clusters(index)
@@ -191,7 +191,7 @@ class CorpusSession(QObject):
         index = self.index
 
         def read(_progress: ProgressFn, _cancel: CancelFn) -> object:
-            from reader.related.relating import related_stories
+            from reader.services.relate import related_stories
 
             return related_stories(index, doc_id)
 
@@ -214,7 +214,7 @@ class CorpusSession(QObject):
         index = self.index
 
         def resolve(_progress: ProgressFn, _cancel: CancelFn) -> object:
-            from reader.entities.lookup import resolution
+            from reader.services.lookup import resolution
 
             return resolution(index)
 

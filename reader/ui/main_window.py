@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 
 from reader.bundled import sample_corpus_dir
 from reader.corpus.model import Problem
-from reader.entities.lookup import entity_query, hide_entity, merge_entities, rename_entity
 from reader.entities.model import Entity, entity_key
 from reader.entities.resolve import Resolution
-from reader.index.builder import BuildReport
 from reader.related.clusters import Cluster
-from reader.related.relating import Related
 from reader.related.timeline import story_timeline
+from reader.services.build import BuildReport
+from reader.services.lookup import entity_query, hide_entity, merge_entities, rename_entity
+from reader.services.relate import Related
 from reader.ui.cluster.timeline import StoryTimelineView
 from reader.ui.cluster.view import ClusterView, version_order
 from reader.ui.compare.view import CompareView

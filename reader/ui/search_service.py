@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader.corpus.importer import Cancelled
-from reader.index.builder import CorpusIndex
-from reader.index.search import QueryError, Searcher
+from reader.services.build import CorpusIndex
+from reader.store.search import QueryError, Searcher
 
 LIST_LIMIT = 100_000
 """Most matches a list filter shows (all of them in any corpus we have met)."""

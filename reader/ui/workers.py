@@ -20,9 +20,9 @@ ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 PRELOAD = [
     "reader.ui.workers",
-    "reader.index.builder",
-    "reader.entities.extraction",
-    "reader.related.relating",
+    "reader.services.build",
+    "reader.services.extract",
+    "reader.services.relate",
     "reader.ui.worker_warmup",
 ]
 PROGRESS_EVERY_S = 0.05
@@ -30,21 +30,21 @@ PROGRESS_EVERY_S = 0.05
 
 
 def build_index(root: str, index_dir: str, progress: ProgressFn, cancel: CancelFn) -> Any:
-    from reader.index.builder import CorpusIndex
+    from reader.services.build import CorpusIndex
 
     return CorpusIndex(Path(root), Path(index_dir)).update(progress=progress, cancel=cancel)
 
 
 def extract_entities(root: str, index_dir: str, progress: ProgressFn, cancel: CancelFn) -> Any:
-    from reader.entities.extraction import extract_entities as extract
-    from reader.index.builder import CorpusIndex
+    from reader.services.build import CorpusIndex
+    from reader.services.extract import extract_entities as extract
 
     return extract(CorpusIndex(Path(root), Path(index_dir)), progress=progress, cancel=cancel)
 
 
 def relate_stories(root: str, index_dir: str, progress: ProgressFn, cancel: CancelFn) -> Any:
-    from reader.index.builder import CorpusIndex
-    from reader.related.relating import relate_corpus
+    from reader.services.build import CorpusIndex
+    from reader.services.relate import relate_corpus
 
     return relate_corpus(CorpusIndex(Path(root), Path(index_dir)), progress=progress, cancel=cancel)
 

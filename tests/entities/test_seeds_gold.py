@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from reader.entities.lookup import corpus_entities, resolution
 from reader.entities.model import Entity
-from reader.index.builder import CorpusIndex
-from reader.index.search import Searcher
+from reader.services.build import CorpusIndex
+from reader.services.lookup import corpus_entities, resolution
+from reader.store.search import Searcher
 from tests.conftest import load_gold
 
 GOLD = (load_gold() or {}).get("entities", {})

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.entities.lookup import corpus_entities, entity_query, find_entity
-from reader.index.builder import CorpusIndex
-from reader.index.search import Searcher
+from reader.services.build import CorpusIndex
+from reader.services.lookup import corpus_entities, entity_query, find_entity
+from reader.store.search import Searcher
 from reader.ui.main_window import MainWindow
 from reader.ui.settings import config_dir, window_state
 from tests.ui.conftest import LISTING_TIMEOUT_MS

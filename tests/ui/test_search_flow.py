@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from reader.corpus.normalize import fold
-from reader.index.builder import CorpusIndex
-from reader.index.search import Searcher
+from reader.services.build import CorpusIndex
+from reader.store.search import Searcher
 
 
 def core_ids(corpus: Path, query: str) -> list[str]:

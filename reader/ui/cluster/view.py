@@ -1,6 +1,6 @@
 """The cluster view: a version cluster's base text, who kept each paragraph, what each adds.
 
-It draws :class:`reader.related.collation.Collation` and computes nothing itself. Each base
+It draws :class:`reader.diff.collation.Collation` and computes nothing itself. Each base
 paragraph gets a "kept by" bar, one small cell per version coloured whole / edited / not kept:
 a glance down the bars shows which paragraphs the outlets cut. Beside it the versions, ordered
 by date, with their share kept, words added and the paragraphs they add; a click (or Enter) on
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.corpus.model import Article
-from reader.related.collation import Collation, Kept, collate
+from reader.diff.collation import Collation, Kept, collate
 from reader.related.timeline import story_timeline
 from reader.ui.cluster.timeline import TimelinePlot
 from reader.ui.jobs import JobRunner

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from reader.related.chunks import LABEL_TEXT, AlignedRow
+from reader.diff.chunks import LABEL_TEXT, AlignedRow
 from reader.ui.compare.colours import DELETED, INSERTED, MOVED, STYLE
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """The compare view: article A and article B side by side, paragraphs aligned row by row.
 
-It draws :class:`reader.related.chunks.ArticleDiff` and computes nothing itself. Each pane holds
+It draws :class:`reader.diff.chunks.ArticleDiff` and computes nothing itself. Each pane holds
 its body verbatim, so a document position is a body offset (the chunks' offsets colour it
 directly). Rows line up because the shorter side of each row gets a block margin; the panes
 then scroll together through the rows' tops (Meld's linked scrolling, with a re-entry guard).
@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader.corpus.model import Article
-from reader.related.chunks import AlignedRow, ArticleDiff
-from reader.related.diff import diff_articles
-from reader.related.render import to_html, to_markdown
+from reader.diff.chunks import AlignedRow, ArticleDiff
+from reader.diff.compare import diff_articles
+from reader.diff.render import to_html, to_markdown
 from reader.ui.compare.colours import BOUNDED, DELETED, INSERTED, MOVED, STYLE
 from reader.ui.compare.gutter import GUTTER_WIDTH, ChangeGutter
 from reader.ui.compare.overview import OverviewStrip
@@ -57,7 +57,7 @@ word changes: hundreds of tiny marks in one paragraph are unreadable, and each c
 run in the text layout."""
 
 EntityList = Sequence[tuple[str, str]]
-"""(type, name) pairs, as `reader.entities.lookup.EntityChanges` holds them."""
+"""(type, name) pairs, as `reader.services.lookup.EntityChanges` holds them."""
 
 
 def headline(article: Article) -> str:

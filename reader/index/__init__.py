@@ -1,1 +1,0 @@
-"""The full-text index: Whoosh for search, SQLite beside it for texts and metadata."""

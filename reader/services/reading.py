@@ -1,0 +1,208 @@
+"""A build's reader side: read, decode, clean, analyse and fingerprint files.
+
+What a reader process (`reader_pool`) does with a task of files, and what it learns of a
+folder's furniture; plain functions of their arguments, so the builder runs them in this
+process too when the work is too small for processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import gc
+import hashlib
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.fields import Schema
+
+from reader.corpus.articles import build_article
+from reader.corpus.decoding import UnreadableText
+from reader.corpus.formats import JSON_SUFFIXES, JSONL_SUFFIXES
+from reader.corpus.importer import (
+    BOILERPLATE_SAMPLE,
+    _describe_os_error,
+    _sample_key,
+    boilerplate_group,
+    is_supported,
+    learn_boilerplate,
+    read_file_bytes,
+    sources_from_bytes,
+)
+from reader.corpus.model import Article, Problem, SourceText
+from reader.store.documents import pack_raw
+from reader.store.related_tables import FingerprintRow, fingerprint_rows
+from reader.store.schema import ANALYSED_FIELDS, analyse, build_schema
+
+Boilerplate = Mapping[str, frozenset[str]]
+"""Repeated lines by group (`importer.boilerplate_group`): what cleaning drops."""
+EntityFields = Mapping[str, tuple[str, dict[str, str]]]
+"""An article's entity fields as last indexed, by id, with the content hash they were found
+in: an unchanged article that is written again keeps them."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One file read: its stat and digest, its articles (their raw text left out: `raws`
+    holds it packed for the store) and what went wrong."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+    digest: str
+    articles: list[Article]
+    problems: list[Problem]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    """The Whoosh document of each article, its texts already analysed; emptied once the
+    reader has filed them in its segment."""
+    fingerprints: list[FingerprintRow] = field(default_factory=list)
+    """Each article's related-stories fingerprint (reader.related)."""
+    raws: list[bytes] = field(default_factory=list)
+
+
+def process_file(root: Path, rel: str, boilerplate: Boilerplate) -> FileResult:
+    """Read, decode, parse, clean and analyse one file; never raises for a bad file.
+    Fingerprints are left to `read_files`, which computes a task's at once."""
+    path = root / rel
+    try:
+        info = path.stat()
+        data = read_file_bytes(path)
+    except (OSError, UnreadableText) as exc:
+        reason = _describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        return FileResult(rel, 0, 0, "", [], [Problem(str(path), reason)])
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    sources, problems = sources_from_bytes(root, path, data)
+    articles: list[Article] = []
+    for source in sources:
+        try:
+            article = build_article(
+                source, boilerplate=boilerplate.get(boilerplate_group(source), frozenset())
+            )
+        except Exception as exc:  # one odd article must not stop the corpus
+            problems.append(Problem(str(path), f"{source.id}: cleaning failed ({exc})"))
+            continue
+        if article.body:
+            articles.append(article)
+        else:
+            problems.append(Problem(str(path), f"{source.id}: no story text found"))
+    documents = [index_fields(a, analysed=True) for a in articles]
+    raws = [pack_raw(a.raw) for a in articles]
+    articles = [dataclasses.replace(a, raw="") for a in articles]
+    return FileResult(rel, info.st_size, info.st_mtime_ns, digest, articles, problems,
+                      documents, [], raws)  # fmt: skip
+
+
+def read_files(
+    root: Path,
+    rels: list[str],
+    boilerplate: Boilerplate,
+    entity_fields: EntityFields | None = None,
+) -> list[FileResult]:
+    """A reader's task: its files read, their documents (with the entity fields an
+    unchanged article had) and fingerprints; the fingerprints of the task at once (NumPy's
+    work per call, not per file)."""
+    with collector_paused():
+        results = [process_file(root, rel, boilerplate) for rel in rels]
+        rows = iter(fingerprint_rows([item for r in results for item in _fingerprinted(r)]))
+        out: list[FileResult] = []
+        for result in results:
+            prints = list(itertools.islice(rows, len(result.articles)))
+            documents = result.documents
+            if entity_fields:
+                documents = [_with_entities(d, a, entity_fields)
+                             for d, a in zip(documents, result.articles, strict=True)]  # fmt: skip
+            out.append(dataclasses.replace(result, documents=documents, fingerprints=prints))
+        return out
+
+
+def _with_entities(
+    document: dict[str, Any], article: Article, entity_fields: EntityFields
+) -> dict[str, Any]:
+    found = entity_fields.get(article.id)
+    if found is None or found[0] != article.content_hash:
+        return document
+    return {**document, **found[1]}
+
+
+def _fingerprinted(result: FileResult) -> list[tuple[str, str, str | None, str]]:
+    return [(a.id, a.content_hash, a.title, a.body) for a in result.articles]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a batch: filing hundreds of thousands of postings
+    made it run thousands of times (a tenth of the writing time) to find nothing; what a
+    batch leaves in cycles is collected after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+_RECORD_SUFFIXES = JSON_SUFFIXES | JSONL_SUFFIXES
+
+
+def learn_folder(root: Path, folder: str) -> dict[str, frozenset[str]]:
+    """A folder's repeated lines, learned from the sample of its files an import reads."""
+    base = root / folder
+    try:
+        # Records of JSON files are grouped by their outlet, never by folder: not read here.
+        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)
+                    and p.suffix.lower() not in _RECORD_SUFFIXES]  # fmt: skip
+    except OSError:
+        return {}
+    ids = sorted((_sample_key(p.relative_to(root).as_posix()), p) for p in siblings)
+    sources: list[SourceText] = []
+    group = f"dir:{folder}"
+    # A file other than JSON holds one story, whose id is the file's path: in the order of
+    # their keys, the first files that give one are the import's sample.
+    for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
+        try:
+            data = read_file_bytes(path)
+        except (OSError, UnreadableText):
+            continue
+        found, _ = sources_from_bytes(root, path, data)
+        sources.extend(s for s in found if boilerplate_group(s) == group)
+        if len(sources) >= BOILERPLATE_SAMPLE:
+            break
+    sources.sort(key=lambda s: _sample_key(s.id))
+    return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.blake2b(read_file_bytes(path), digest_size=16).hexdigest()
+
+
+def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
+    """The Whoosh document of an article: searchable text only, nothing stored but the id;
+    `analysed`: its texts turned into postings here (in a reader process)."""
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title or "",
+        "subtitle": article.subtitle or "",
+        "body": article.body,
+        "captions": "\n".join(article.captions),
+        "byline": article.byline or "",
+        "source": article.source or "",
+        "dateline": article.dateline or "",
+        "date": article.date or "",
+        "words": article.word_count,
+    }
+    if analysed:
+        schema = _worker_schema()
+        for name in ANALYSED_FIELDS:
+            fields[name] = analyse(schema, name, fields[name])
+    return fields
+
+
+@functools.cache
+def _worker_schema() -> Schema:
+    return build_schema()

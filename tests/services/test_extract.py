@@ -1,0 +1,142 @@
+"""Extraction over a real index: incremental runs, aliases kept across re-indexing, the
+gazetteer fallback, cancelling, and the command line's JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reader.cli import cli
+from reader.corpus.importer import Cancelled
+from reader.entities.combine import gazetteer_only
+from reader.entities.gazetteer import load_gazetteer
+from reader.services.build import CorpusIndex
+from reader.services.extract import extract_entities
+from reader.services.lookup import (
+    article_entities,
+    corpus_entities,
+    entity_changes,
+    hide_entity,
+    merge_entities,
+)
+from reader.store.search import Searcher
+
+
+@pytest.fixture
+def gazetteer_corpus(sample_dir: Path, tmp_path: Path) -> CorpusIndex:
+    """A private copy of the seeds, indexed, extracted with the gazetteer alone (fast)."""
+    root = tmp_path / "corpus"
+    shutil.copytree(sample_dir, root)
+    corpus_index = CorpusIndex(root, tmp_path / "index")
+    corpus_index.update()
+    extract_entities(corpus_index, pipeline="gazetteer")
+    return corpus_index
+
+
+def test_gazetteer_fallback_corrects_minsk_and_vilnius() -> None:
+    text = "Talks in Minsk failed. Vilnius said Moscow and the U.S. disagree."
+    found = {(m.text, m.type) for m in gazetteer_only(text, load_gazetteer())}
+    assert {("Minsk", "PLACE"), ("Vilnius", "PLACE"), ("Moscow", "PLACE")} <= found
+    assert ("U.S.", "PLACE") in found
+
+
+def test_new_rules_mean_every_article_is_extracted_again(
+    gazetteer_corpus: CorpusIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.services.extract as extraction
+
+    monkeypatch.setattr(extraction, "RULES_VERSION", extraction.RULES_VERSION + 1)
+    report = extract_entities(gazetteer_corpus, pipeline="gazetteer")
+    assert (report.processed, report.unchanged) == (5, 0)
+
+
+def test_second_run_processes_only_changed_articles(gazetteer_corpus: CorpusIndex) -> None:
+    again = extract_entities(gazetteer_corpus, pipeline="gazetteer")
+    assert (again.processed, again.unchanged) == (0, 5)
+    path = gazetteer_corpus.root / "000_93546f115f4d6ef1.txt"
+    path.write_text(path.read_text("utf-8") + "\n\nOfficials in Minsk declined to comment.\n")
+    gazetteer_corpus.update()
+    report = extract_entities(gazetteer_corpus, pipeline="gazetteer")
+    assert (report.processed, report.unchanged) == (1, 4)
+    assert report.extractor.startswith("gazetteer only")
+    names = {e.name for e in corpus_entities(gazetteer_corpus)}
+    assert "Minsk" in names
+
+
+def test_aliases_survive_reindexing(gazetteer_corpus: CorpusIndex) -> None:
+    merge_entities(gazetteer_corpus, "ORG:Rosneft", "ORG:Kremlin")
+    hide_entity(gazetteer_corpus, "PLACE:Taiwan")
+    # A schema change rebuilds the text index from scratch; the entity table stays.
+    shutil.rmtree(gazetteer_corpus.whoosh_dir)
+    gazetteer_corpus.update()
+    extract_entities(gazetteer_corpus, pipeline="gazetteer")
+    names = {(e.type, e.name) for e in corpus_entities(gazetteer_corpus)}
+    assert ("ORG", "Rosneft") not in names
+    assert ("PLACE", "Taiwan") not in names
+    with Searcher(gazetteer_corpus) as searcher:
+        assert searcher.search('org:"Kremlin"').total >= 1
+        assert searcher.search('place:"Taiwan"').total == 0
+        assert searcher.search('place:"Xinjiang"').total == 3
+
+
+def test_spans_are_offsets_into_the_body(gazetteer_corpus: CorpusIndex) -> None:
+    with gazetteer_corpus.open_store() as store:
+        article = store.article("002_ea469877a8e8ba82.txt")
+    assert article is not None
+    spans = article_entities(gazetteer_corpus, article.id)
+    assert spans
+    for span in spans:
+        assert article.body[span.start : span.end] == span.text
+
+
+def test_entity_changes_between_two_articles(gazetteer_corpus: CorpusIndex) -> None:
+    changes = entity_changes(
+        gazetteer_corpus, "004_411ed3200d205ea6.txt", "002_ea469877a8e8ba82.txt"
+    )
+    assert ("PLACE", "Sea of Japan") in changes.added
+
+
+def test_cancel_stops_and_keeps_nothing_half_done(sample_dir: Path, tmp_path: Path) -> None:
+    corpus_index = CorpusIndex(sample_dir, tmp_path / "index")
+    corpus_index.update()
+    with pytest.raises(Cancelled):
+        extract_entities(corpus_index, pipeline="gazetteer", cancel=lambda: True)
+    report = extract_entities(corpus_index, pipeline="gazetteer")
+    assert report.processed + report.unchanged == 5
+
+
+def test_cli_entities_json_keys(extracted_sample: tuple[CorpusIndex, Any]) -> None:
+    corpus_index = extracted_sample[0]
+    runner = CliRunner()
+    args = ["--corpus", str(corpus_index.root), "--index-dir", str(corpus_index.directory)]
+    result = runner.invoke(cli, ["entities", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload and all(
+        set(item) == {"name", "type", "variants", "count", "docs"} for item in payload
+    )
+    doc = "002_ea469877a8e8ba82.txt"
+    result = runner.invoke(cli, ["entities", doc, *args, "--json"])
+    payload = json.loads(result.output)
+    assert all(set(item) == {"name", "type", "variants", "count", "docs", "spans"}
+               for item in payload)  # fmt: skip
+    with corpus_index.open_store() as store:
+        article = store.article(doc)
+    assert article is not None
+    kashin = next(item for item in payload if item["name"] == "Vasily Kashin")
+    assert [article.body[s:e] for s, e in kashin["spans"]] == ["Vasily Kashin", "Kashin"]
+    result = runner.invoke(cli, ["mentions", "Kashin", *args])
+    assert result.exit_code == 0 and "Vasily Kashin" in result.output
+    result = runner.invoke(cli, ["mentions", "Nobody Atall", *args])
+    assert result.exit_code == 3
+
+
+def test_extraction_needs_a_built_index(sample_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="index first"):
+        extract_entities(CorpusIndex(sample_dir, tmp_path / "none"), pipeline="gazetteer")
+    assert not (tmp_path / "none" / "store.sqlite").exists()
