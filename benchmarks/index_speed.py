@@ -90,7 +90,7 @@ PROFILE_STAGES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("metadata (metadata.extract_metadata)", (("reader/corpus/", "extract_metadata"),)),
     ("  of which dateparser.parse", (("dateparser/__init__.py", "parse"),)),
     ("analyse (reading.index_fields)", (("reader/services/reading.py", "index_fields"),)),
-    ("fingerprints (storage.fingerprint_rows)", (("reader/related/", "fingerprint_rows"),)),
+    ("fingerprints (rows.fingerprint_rows)", (("reader/related/", "fingerprint_rows"),)),
     ("file postings (ScratchSegment.add)", (("reader/store/segment_writer.py", "add"),)),
     ("write segments (ScratchSegment.finish)", (("reader/store/segment_writer.py", "finish"),)),
     ("store: write (_IndexRun._write)", (("reader/services/build.py", "_write"),)),
@@ -417,7 +417,7 @@ def folder_mb(path: Path) -> float:
 
 def store_mb(index_dir: Path) -> float:
     """The SQLite store with its WAL and shared-memory files, if a run left them."""
-    from reader.services.build import STORE_FILE
+    from reader.store.folder import STORE_FILE
 
     names = (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm")
     return sum((index_dir / n).stat().st_size for n in names if (index_dir / n).exists()) / 1024**2

@@ -17,7 +17,7 @@ stories are picked uniformly, so a story has about four versions at 100k.
 
 Fingerprints (shingles + MinHash, and the event terms) are what the index builder's worker
 processes compute; here they are computed with a pool of two processes, then the timed part is
-`reader.services.relate.relate_arrays` — versions (LSH + containment) and same-event groups —
+`reader.related.relations.relate_arrays` — versions (LSH + containment) and same-event groups —
 exactly what `relate_corpus` runs between loading the stored fingerprints and storing results.
 Then the same fingerprints go into a document store and `relate_corpus` runs on it: the real
 path, with SQLite loading and storing and the snapshot for later additions written
@@ -54,8 +54,10 @@ from reuters import iter_stories, sgm_files  # noqa: E402
 from reader.related import fingerprints  # noqa: E402
 from reader.related.clusters import DocFacts  # noqa: E402
 from reader.related.events import EventTerms, event_terms  # noqa: E402
+from reader.related.relations import Loaded, relate_arrays  # noqa: E402
+from reader.related.rows import FingerprintRow, fingerprint_rows  # noqa: E402
 from reader.services.build import CorpusIndex  # noqa: E402
-from reader.services.relate import relate_arrays, relate_corpus  # noqa: E402
+from reader.services.relate import relate_corpus  # noqa: E402
 from reader.store import related_tables as storage  # noqa: E402
 from reader.store.documents import DocumentStore  # noqa: E402
 
@@ -150,8 +152,8 @@ def grow(base: list[Doc], n: int, seed: int = 7) -> Iterator[Doc]:
 
 def _fingerprint(
     batch: list[Doc],
-) -> list[tuple[DocFacts, bytes, int, EventTerms, storage.FingerprintRow]]:
-    rows = storage.fingerprint_rows([(d.doc_id, "h", d.title, d.body) for d in batch])
+) -> list[tuple[DocFacts, bytes, int, EventTerms, FingerprintRow]]:
+    rows = fingerprint_rows([(d.doc_id, "h", d.title, d.body) for d in batch])
     out = []
     for doc, row in zip(batch, rows, strict=True):
         terms = event_terms(doc.doc_id, doc.title, doc.body, doc.date)
@@ -161,7 +163,7 @@ def _fingerprint(
 
 
 def store_path_seconds(
-    results: list[tuple[DocFacts, bytes, int, EventTerms, storage.FingerprintRow]],
+    results: list[tuple[DocFacts, bytes, int, EventTerms, FingerprintRow]],
 ) -> dict[str, float]:
     """The real path: fingerprints and articles in a document store, then `relate_corpus`
     (load, relate, store), timed per stage."""
@@ -220,7 +222,7 @@ def run_size(n: int) -> dict[str, float]:
     fingerprinting = time.perf_counter() - started
     del docs, batches
     signatures = np.stack([np.frombuffer(r[1], dtype=np.uint32) for r in results])
-    loaded = storage.Loaded(
+    loaded = Loaded(
         [r[0] for r in results], signatures, np.array([r[2] for r in results]),
         [r[3] for r in results],
     )  # fmt: skip

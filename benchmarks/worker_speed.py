@@ -106,10 +106,10 @@ def measure(name: str, root: Path, rels: list[str], repeat: int) -> Result:
     """Per-part CPU time of the reader-process work on `rels`, best of `repeat` passes."""
     from reader.corpus.articles import build_article
     from reader.corpus.importer import boilerplate_group, read_file_bytes, sources_from_bytes
+    from reader.related.rows import fingerprint_rows
     from reader.services import build as builder
     from reader.services.reader_pool import ReaderWork, ReadTask, WriteSegment
     from reader.services.reading import index_fields, learn_folder
-    from reader.store.related_tables import fingerprint_rows
 
     boilerplate: dict[str, frozenset[str]] = {}
     for folder in sorted({os.path.dirname(rel) for rel in rels}):

@@ -191,7 +191,8 @@ def _build(root: Path, index_dir: str | None, *, quiet: bool) -> Any:
     """Build or update the index with a progress bar; errors become messages and exit codes."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from reader.services.build import AlreadyIndexing, CorpusIndex
+    from reader.base.lock import AlreadyIndexing
+    from reader.services.build import CorpusIndex
     from reader.services.reader_pool import ReaderFailed
 
     err = _console(stderr=True)
@@ -376,7 +377,8 @@ def diff_command(
 # -- entities (issue 6) -----------------------------------------------------------------------
 def _entities_ready(corpus: str | None, index_dir: str | None, pipeline: str | None) -> Any:
     """Index the corpus if needed and extract entities of new or changed articles."""
-    from reader.services.build import AlreadyIndexing, CorpusIndex
+    from reader.base.lock import AlreadyIndexing
+    from reader.services.build import CorpusIndex
     from reader.services.extract import extract_entities
 
     root = corpus_root(corpus)
@@ -493,7 +495,8 @@ def mentions_command(
 # -- related stories (issue 5) ------------------------------------------------------------------
 def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) -> Any:
     """The corpus's index, built and related first when it is not current."""
-    from reader.services.build import AlreadyIndexing, CorpusIndex
+    from reader.base.lock import AlreadyIndexing
+    from reader.services.build import CorpusIndex
     from reader.services.relate import is_current, relate_corpus
 
     root = corpus_root(corpus)

@@ -9,19 +9,17 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.base.cancel import CancelFn, Cancelled, ProgressFn
 from reader.corpus import formats
 from reader.corpus.articles import build_article
 from reader.corpus.cleaning import COMMON_MARK, boilerplate_key
 from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText, decode_bytes
 from reader.corpus.furniture import furniture
 from reader.corpus.model import Article, Problem, SourceText
-
-ProgressFn = Callable[[int, int, str], None]
-CancelFn = Callable[[], bool]
 
 BOILERPLATE_MIN_GROUP = 6
 """Repetition says little in fewer files than this; small folders rely on the phrase list."""
@@ -35,10 +33,6 @@ MAX_STREAM_BYTES = 2 * 1024**3
 """JSON Lines and JSON files hold many articles, so they may be far larger than one article."""
 
 
-class Cancelled(Exception):
-    """The caller asked the import to stop."""
-
-
 @dataclass
 class ImportResult:
     articles: list[Article] = field(default_factory=list)
@@ -47,7 +41,7 @@ class ImportResult:
     files_skipped: int = 0
 
 
-def _describe_os_error(exc: OSError) -> str:
+def describe_os_error(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "the file vanished while being read"
     if isinstance(exc, PermissionError):
@@ -74,7 +68,7 @@ def walk_corpus(root: Path) -> Iterator[Path | Problem]:
         try:
             info = folder.stat()
         except OSError as exc:
-            yield Problem(str(folder), _describe_os_error(exc))
+            yield Problem(str(folder), describe_os_error(exc))
             return
         key = (info.st_dev, info.st_ino)
         if key in seen:
@@ -84,7 +78,7 @@ def walk_corpus(root: Path) -> Iterator[Path | Problem]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield Problem(str(folder), f"cannot list folder: {_describe_os_error(exc)}")
+            yield Problem(str(folder), f"cannot list folder: {describe_os_error(exc)}")
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -94,7 +88,7 @@ def walk_corpus(root: Path) -> Iterator[Path | Problem]:
                 is_dir = entry.is_dir(follow_symlinks=True)
                 is_file = entry.is_file(follow_symlinks=True)
             except OSError as exc:
-                yield Problem(str(path), _describe_os_error(exc))
+                yield Problem(str(path), describe_os_error(exc))
                 continue
             if is_dir:
                 yield from visit(path)
@@ -154,7 +148,7 @@ def read_sources(root: Path, path: Path) -> tuple[list[SourceText], list[Problem
     try:
         data = read_file_bytes(path)
     except OSError as exc:
-        return [], [Problem(str(path), _describe_os_error(exc))]
+        return [], [Problem(str(path), describe_os_error(exc))]
     except UnreadableText as exc:
         return [], [Problem(str(path), str(exc))]
     return sources_from_bytes(root, path, data)
@@ -252,7 +246,7 @@ def _same_story(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= VERSION_OVERLAP * min(len(a), len(b))
 
 
-def _sample_key(source_id: str) -> str:
+def sample_key(source_id: str) -> str:
     return hashlib.blake2b(source_id.encode(), digest_size=8).hexdigest()
 
 
@@ -307,7 +301,7 @@ def _sample(sources: list[SourceText]) -> list[SourceText]:
         by_group[boilerplate_group(source)].append(source)
     sample: list[SourceText] = []
     for members in by_group.values():
-        members.sort(key=lambda s: _sample_key(s.id))
+        members.sort(key=lambda s: sample_key(s.id))
         sample.extend(members[:BOILERPLATE_SAMPLE])
     return sample
 
@@ -349,7 +343,7 @@ def _group_sample(root: Path, path: Path, target: SourceText, group: str) -> lis
             and is_supported(p)
             and p.suffix.lower() not in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
         ]
-        ids = sorted((_sample_key(doc_id_for(root, p)), p) for p in siblings)
+        ids = sorted((sample_key(doc_id_for(root, p)), p) for p in siblings)
         if len(ids) < BOILERPLATE_MIN_GROUP:
             return [target]
         sources: list[SourceText] = []

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reader.corpus.importer import Cancelled
+from reader.base.cancel import Cancelled
 from reader.corpus.model import Article
 from reader.diff.align import paragraph_units
 from reader.diff.chunks import ArticleDiff

@@ -90,3 +90,12 @@ class ExtractionReport:
     seconds: float = 0.0
     index_updated: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AliasOp:
+    """One of the user's changes to the entities: merge, split, rename or hide `key`."""
+
+    op: str
+    key: str
+    target: str

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reader.entities.gazetteer import Gazetteer, load_gazetteer
-from reader.entities.model import NAME_TYPES, Entity, EntitySpan, Mention, entity_key
+from reader.entities.model import NAME_TYPES, AliasOp, Entity, EntitySpan, Mention, entity_key
 from reader.entities.names import (
     fullest,
     initials,
@@ -21,7 +21,6 @@ from reader.entities.names import (
     person_tokens,
     single_name_targets,
 )
-from reader.store.entity_store import AliasOp
 
 ALIAS_OPS = ("merge", "split", "rename", "hide")
 

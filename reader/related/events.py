@@ -33,7 +33,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -45,7 +45,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from scipy import sparse
 
-from reader.corpus.importer import Cancelled
+from reader.base.cancel import CancelFn, Cancelled
 from reader.corpus.normalize import fold
 from reader.related import tokens
 
@@ -108,8 +108,6 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 F32 = npt.NDArray[np.float32]
 U32 = npt.NDArray[np.uint32]
-ProgressFn = Callable[[int, int, str], None]
-CancelFn = Callable[[], bool]
 
 
 @lru_cache(maxsize=1 << 18)
@@ -148,11 +146,11 @@ def term_counts(
     title: str | None, body: str, entities: Iterable[str] | None = None
 ) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """(words, names, specifics) of one article, as readable folded terms with their counts."""
-    words, names, specifics = _term_counts(title, body, entities)
+    words, names, specifics = raw_term_counts(title, body, entities)
     return Counter({w.decode("utf-8"): n for w, n in words.items()}), names, specifics
 
 
-def _term_counts(
+def raw_term_counts(
     title: str | None,
     body: str,
     entities: Iterable[str] | None = None,
@@ -307,6 +305,12 @@ def _hashed(counts: Mapping[str, int] | Mapping[bytes, int], salt: bytes) -> tup
     return hashes, np.array(list(counts.values()), dtype=np.float32)
 
 
+def name_terms(names: Iterable[str]) -> tuple[U32, F32]:
+    """The hashed name terms of entity names found apart from the text (the entities
+    stage's), to join a story's own names."""
+    return _hashed(term_counts(None, "", names)[1], _NAME_SALT)
+
+
 def event_terms(
     doc_id: str,
     title: str | None,
@@ -318,7 +322,8 @@ def event_terms(
 ) -> EventTerms:
     """The event vectors of one article (computed once, when it is indexed); `folded_body`:
     the body already folded (`tokens.folded`), when the caller has it."""
-    return TermBatch.of([_term_counts(title, body, entities, folded_body)]).terms(0, doc_id, date)
+    counts = raw_term_counts(title, body, entities, folded_body)
+    return TermBatch.of([counts]).terms(0, doc_id, date)
 
 
 Counted = tuple[Counter[bytes], Counter[str], Counter[str]]
@@ -339,7 +344,7 @@ class TermBatch:
 
     @classmethod
     def of(cls, counted: Sequence[Counted]) -> TermBatch:
-        """From each article's `_term_counts`."""
+        """From each article's `raw_term_counts`."""
         words = [c[0] for c in counted]
         names_then_specifics = [m for _w, n, s in counted for m in (n, s)]
         word_hashes = _hashes(b"".join(map(_TERM_HASHES[b""].__getitem__, itertools.chain(*words))))
@@ -440,7 +445,7 @@ def _top_terms(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     return out
 
 
-def _day_numbers(dates: Sequence[str | None]) -> npt.NDArray[np.int64]:
+def day_numbers(dates: Sequence[str | None]) -> npt.NDArray[np.int64]:
     out = np.full(len(dates), -1, dtype=np.int64)
     for i, value in enumerate(dates):
         if value:
@@ -527,11 +532,11 @@ def event_vectors(items: Sequence[EventTerms]) -> EventVectors:
     specifics, specific_df = _tfidf([s[2] for s in split], [s[3] for s in split])
     has = np.diff(specifics.indptr) > 0  # a figure no other story has compares nothing
     return EventVectors(
-        _columns_upto(words, word_df, MAX_DF),
-        _columns_upto(names, name_df, MAX_DF),
-        _columns_upto(specifics, specific_df, MAX_DF),
+        columns_upto(words, word_df, MAX_DF),
+        columns_upto(names, name_df, MAX_DF),
+        columns_upto(specifics, specific_df, MAX_DF),
         has,
-        _day_numbers([t.date for t in items]),
+        day_numbers([t.date for t in items]),
     )
 
 
@@ -542,7 +547,7 @@ def combined(
     return ((words + names + specifics) / np.where(both_specific, 3.0, 2.0)).astype(np.float32)
 
 
-def _columns_upto(
+def columns_upto(
     matrix: sparse.csr_matrix, df: npt.NDArray[np.int64], limit: int
 ) -> sparse.csr_matrix:
     """The matrix without the columns of terms in more than `limit` stories."""

@@ -39,9 +39,9 @@ from reader.related import events
 from reader.related.clusters import EVENT, VERSIONS, Cluster, DocFacts, order_versions
 from reader.related.events import EventTerms
 from reader.related.lsh import BANDS, MAX_BUCKET, band_keys
+from reader.related.relations import Link
 from reader.related.snapshot import VIEWS, Snapshot, view_terms
 from reader.related.versions import MAX_DF, verify_pairs
-from reader.store import related_tables as storage
 
 MAX_SHARE = 0.01
 """At most this share of the corpus (and at least 50 articles) is related incrementally
@@ -75,7 +75,7 @@ class TailDoc:
 class Incremental:
     """What an incremental run found and must store."""
 
-    links: list[storage.Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
     changed: dict[int, Cluster] = field(default_factory=dict)
 
 
@@ -130,7 +130,7 @@ class _Corpus:
         self.tail_keys = np.stack(
             [band_keys(self.tail_signatures, band) for band in range(BANDS)], axis=1
         )
-        self.tail_days = events._day_numbers([t.terms.date for t in tail])
+        self.tail_days = events.day_numbers([t.terms.date for t in tail])
         # Per view: the tail's entries (row, hash, count) and the counts of each hash.
         self.tail_views: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.tail_df: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -274,7 +274,7 @@ class _Corpus:
             len(local),
         )
         has = np.diff(matrix.indptr) > 0
-        return events._columns_upto(matrix, df, events.MAX_DF), has
+        return events.columns_upto(matrix, df, events.MAX_DF), has
 
 
 def relate_added(
@@ -311,8 +311,8 @@ def relate_added(
             continue  # two new articles: the pair came twice
         version_links[da][db] = c
         version_links[db][da] = c
-        out.links.append(storage.Link(da, db, VERSIONS, c, ka, None, None))
-        out.links.append(storage.Link(db, da, VERSIONS, c, kb, None, None))
+        out.links.append(Link(da, db, VERSIONS, c, ka, None, None))
+        out.links.append(Link(db, da, VERSIONS, c, kb, None, None))
 
     for row in rows.tolist():
         doc = corpus.doc_id(row)
@@ -372,7 +372,7 @@ def relate_added(
             if other in in_group and other != doc and other not in version_group:
                 wj, nj = near_parts[other]
                 for a, b in ((doc, other), (other, doc)):
-                    out.links.append(storage.Link(a, b, EVENT, s, None, wj, nj))
+                    out.links.append(Link(a, b, EVENT, s, None, wj, nj))
     return out
 
 

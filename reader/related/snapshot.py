@@ -2,9 +2,9 @@
 
 Relating one new article needs, of the corpus, only what its candidates are made of: the LSH
 buckets its bands fall in, how many stories hold each of its MinHash values, and the stories
-that share one of its key terms, with their terms and document frequencies. A full run writes
-these as plain numpy arrays, opened memory-mapped, so a look-up reads a few pages, never the
-corpus:
+that share one of its key terms, with their terms and document frequencies. A full run keeps
+these as plain numpy arrays (`store.related_snapshot` writes them and opens them
+memory-mapped), so a look-up reads a few pages, never the corpus:
 
 * `signatures`, `shingles`, `days` — per story, in the run's order (ids sorted);
 * `band_order` — per LSH band, the usable stories' rows ordered by their band key: a bucket
@@ -13,26 +13,12 @@ corpus:
 * per view (`words`, `names`, `specifics`): `vocab` (sorted term hashes), `df`, the stories'
   raw counts as CSR (`indptr`, `hashes`, `tf`) and postings of the terms in at most `MAX_DF`
   stories (`post_ptr`, `post_docs`) — the only terms that relate stories.
-
-A snapshot lives in its own folder named by a random key; the key is stored with the results
-(`related_meta`) in the transaction that stores them, and every file is written to a temporary
-name and renamed, the manifest last. A folder whose key is not the stored one, a missing or
-truncated file, or a manifest that does not match is ignored: the caller relates the corpus
-again. Never a traceback for a stale cache.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import secrets
-import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from functools import partial
-from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -41,11 +27,7 @@ from reader.related import events
 from reader.related.events import EventTerms
 from reader.related.lsh import BANDS, ROWS, band_keys
 
-FORMAT = 1
-"""Bump when the files change: older snapshots are ignored (and removed by the next full run)."""
-PREFIX = "related-snapshot-"
 VIEWS = ("words", "names", "specifics")
-_MANIFEST = "manifest.json"
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -152,89 +134,35 @@ def _entries(terms: Sequence[EventTerms]) -> dict[str, tuple[np.ndarray, np.ndar
     return out
 
 
-def write(
-    directory: Path,
-    ids: Sequence[str],
+def snapshot_arrays(
     signatures: npt.NDArray[np.uint32],
     shingles: npt.NDArray[np.int64],
     terms: Sequence[EventTerms],
-) -> str | None:
-    """Write a snapshot of a full run's stories; its key, or None when it could not be written
-    (the next added article is then related with the corpus)."""
-    if any("\n" in doc_id for doc_id in ids):
-        return None  # ids are stored one per line
-    key = secrets.token_hex(8)
-    folder = directory / f"{PREFIX}{key}"
-    try:
-        folder.mkdir(parents=True)
-        arrays: dict[str, np.ndarray] = {
-            "signatures": np.ascontiguousarray(signatures, dtype=np.uint32),
-            "shingles": np.asarray(shingles, dtype=np.int64),
-            "days": events._day_numbers([t.date for t in terms]),
-        }
-        usable = np.flatnonzero(np.asarray(shingles) > 0)
-        order = np.empty((BANDS, len(usable)), dtype=np.int32)
-        for band in range(BANDS):
-            order[band] = usable[np.argsort(band_keys(arrays["signatures"][usable], band))]
-        arrays["band_order"] = order
-        arrays["values_sorted"] = np.sort(arrays["signatures"].T, axis=1)
-        for view, (rows, hashes, counts) in _entries(terms).items():
-            for name, array in _view_arrays(len(ids), rows, hashes, counts).items():
-                arrays[f"{view}_{name}"] = array
-        for name, array in arrays.items():
-            _atomic(folder / f"{name}.npy", partial(np.save, arr=array))
-        _atomic(folder / "ids.txt", lambda f: f.write("\n".join(ids).encode("utf-8")))
-        manifest = {
-            "format": FORMAT,
-            "key": key,
-            "documents": len(ids),
-            "arrays": {k: [list(a.shape), a.dtype.str] for k, a in arrays.items()},
-        }
-        _atomic(folder / _MANIFEST, lambda f: f.write(json.dumps(manifest).encode("utf-8")))
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return None
-    return key
+) -> dict[str, np.ndarray]:
+    """Every array of a snapshot of a full run's stories, by file name (see above)."""
+    arrays: dict[str, np.ndarray] = {
+        "signatures": np.ascontiguousarray(signatures, dtype=np.uint32),
+        "shingles": np.asarray(shingles, dtype=np.int64),
+        "days": events.day_numbers([t.date for t in terms]),
+    }
+    usable = np.flatnonzero(np.asarray(shingles) > 0)
+    order = np.empty((BANDS, len(usable)), dtype=np.int32)
+    for band in range(BANDS):
+        order[band] = usable[np.argsort(band_keys(arrays["signatures"][usable], band))]
+    arrays["band_order"] = order
+    arrays["values_sorted"] = np.sort(arrays["signatures"].T, axis=1)
+    for view, (rows, hashes, counts) in _entries(terms).items():
+        for name, array in _view_arrays(len(terms), rows, hashes, counts).items():
+            arrays[f"{view}_{name}"] = array
+    return arrays
 
 
-def _atomic(path: Path, write_to: Callable[[BinaryIO], object]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as handle:
-        write_to(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+def from_arrays(key: str, ids: list[str], arrays: Mapping[str, np.ndarray]) -> Snapshot:
+    """A snapshot of the arrays `snapshot_arrays` made (read back memory-mapped).
 
-
-def load(directory: Path, key: str | None) -> Snapshot | None:
-    """The snapshot stored under `key`, memory-mapped; None if it is missing, stale or damaged."""
-    if not key or not key.isalnum():
-        return None
-    folder = directory / f"{PREFIX}{key}"
-    try:
-        manifest = json.loads((folder / _MANIFEST).read_text("utf-8"))
-        if manifest.get("format") != FORMAT or manifest.get("key") != key:
-            return None
-        arrays = {}
-        for name, (shape, dtype) in manifest["arrays"].items():
-            array = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            if list(array.shape) != shape or array.dtype.str != dtype:
-                return None
-            arrays[name] = array
-        text = (folder / "ids.txt").read_bytes().decode("utf-8")
-        ids = text.split("\n") if text else []
-        if len(ids) != manifest["documents"] or len(arrays["signatures"]) != len(ids):
-            return None
-        views = {v: View(*(arrays[f"{v}_{f.name}"] for f in fields(View))) for v in VIEWS}
-        return Snapshot(key, ids, arrays["signatures"], arrays["shingles"], arrays["days"],
-                        arrays["band_order"], arrays["values_sorted"], views)  # fmt: skip
-    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return None
-
-
-def remove_others(directory: Path, key: str | None) -> None:
-    """Delete snapshot folders other than the current one (older runs, interrupted writes)."""
-    with contextlib.suppress(OSError):
-        for folder in directory.glob(f"{PREFIX}*"):
-            if folder.name != f"{PREFIX}{key}":
-                shutil.rmtree(folder, ignore_errors=True)
+    Raises:
+        KeyError: an array is missing.
+    """
+    views = {v: View(*(arrays[f"{v}_{f.name}"] for f in fields(View))) for v in VIEWS}
+    return Snapshot(key, ids, arrays["signatures"], arrays["shingles"], arrays["days"],
+                    arrays["band_order"], arrays["values_sorted"], views)  # fmt: skip

@@ -13,27 +13,22 @@ the next run completes the work.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
-import multiprocessing
-import multiprocessing.context
 import os
 import re
 import shutil
-import sqlite3
 import time
-import warnings
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-from whoosh import index as whoosh_index
-
+from reader.base.cancel import CancelFn, Cancelled, ProgressFn
+from reader.base.lock import AlreadyIndexing
+from reader.base.processes import context
 from reader.corpus.decoding import UnreadableText
-from reader.corpus.importer import Cancelled, is_supported, walk_corpus
+from reader.corpus.importer import is_supported, walk_corpus
 from reader.corpus.model import Problem
 from reader.services.reader_pool import (
     FolderLearned,
@@ -50,27 +45,14 @@ from reader.services.reading import (
     EntityFields,
     FileResult,
     file_digest,
-    index_fields,
     learn_folder,
 )
 from reader.store.documents import DocumentStore, FileRecord
 from reader.store.entity_store import indexed_fields
-from reader.store.location import index_dir_for
+from reader.store.folder import IndexFolder, IndexWriter
 from reader.store.related_tables import ensure_schema, put_fingerprints
-from reader.store.schema import SCHEMA_VERSION, build_schema
-from reader.store.segment_writer import (
-    GroupingSegmentWriter,
-    PostingsCodec,
-    merge_policy,
-    move_segment,
-)
 
-__all__ = ["AlreadyIndexing", "BuildReport", "CorpusIndex", "PostingsCodec", "index_fields"]
-"""`PostingsCodec` stays importable from here: indexes written before it moved to
-`segment_writer` name it by this module in their table of segments."""
-
-ProgressFn = Callable[[int, int, str], None]
-CancelFn = Callable[[], bool]
+__all__ = ["AlreadyIndexing", "BuildReport", "CorpusIndex"]
 
 BATCH_FILES = 2000
 """Files per committed batch at most: an interrupted run loses at most this much work."""
@@ -85,17 +67,14 @@ idles while this process takes the last answer; bounds the results held in memor
 SEGMENT_POSTINGS = 1_000_000
 """Postings the readers hold for a batch before it is committed early (~150 MB): bounds the
 readers' memory when a few files hold many articles (JSON Lines)."""
-WHOOSH_DIR = "whoosh"
 SCRATCH_DIR = "scratch"
 """Where readers write their segments before this process moves them into the index."""
-STORE_FILE = "store.sqlite"
-LOCK_FILE = "indexing.lock"
+READER_PRELOAD = ("__main__", "reader.services.reader_pool")
+"""What the process server imports for the readers: their code (and the program's main
+module, which each process would import again); a reader spawned bare imported it again
+(0.6 s of CPU each, a tenth of a BBC build)."""
 _RECORD_ID = re.compile(r"(.*)#\d+")
 """The id of a JSON record: its file's path and its number."""
-
-
-class AlreadyIndexing(RuntimeError):
-    """Another process is indexing this corpus now."""
 
 
 @dataclass
@@ -133,75 +112,16 @@ class _Batch:
         return self.closed and not self.tasks and len(self.segments) == len(self.readers)
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers must not inherit this process's open files: a forked worker would hold the
-    index's write lock after this process was killed, and block the next run."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    # The server imports the readers' code (and the program's main module, which each
-    # process would import again) once and forks each reader from it: a reader spawned bare
-    # imported it again (0.6 s of CPU each, a tenth of a BBC build).
-    context.set_forkserver_preload(["__main__", "reader.services.reader_pool"])
-    return context
-
-
 # -- the index -----------------------------------------------------------------------------
-class CorpusIndex:
-    """A corpus folder and its index folder (Whoosh + document store)."""
+class CorpusIndex(IndexFolder):
+    """A corpus's index folder, and the build that brings it up to date with the corpus."""
 
     def __init__(self, corpus_root: Path | str, index_dir: Path | str | None = None) -> None:
-        self.root = Path(corpus_root).resolve()
-        self.directory = index_dir_for(self.root, index_dir)
+        super().__init__(corpus_root, index_dir)
         self._entity_fields: dict[str, tuple[str, dict[str, str]]] = {}
         self._entity_files: dict[str, dict[str, tuple[str, dict[str, str]]]] | None = None
-        self._clean_start = False
+        self.clean_start = False
         """Whether the last run finished (else it may have left documents the store lost)."""
-
-    @property
-    def whoosh_dir(self) -> Path:
-        return self.directory / WHOOSH_DIR
-
-    @property
-    def store_path(self) -> Path:
-        return self.directory / STORE_FILE
-
-    def is_built(self) -> bool:
-        """Whether an index of this schema exists and has finished at least one build."""
-        return self.health() is None
-
-    def health(self) -> str | None:
-        """None when the index is usable; otherwise why it must be rebuilt, in words."""
-        if not self.store_path.exists() or not self.whoosh_dir.is_dir():
-            return "no index yet"
-        try:
-            with DocumentStore(self.store_path) as store:
-                version = store.get_meta("schema_version")
-                root = store.get_meta("corpus_root")
-        except sqlite3.DatabaseError as exc:
-            return f"the document store is damaged ({exc})"
-        if version != str(SCHEMA_VERSION):
-            return f"the index has schema version {version}, this program needs {SCHEMA_VERSION}"
-        if root != str(self.root):
-            return f"the index folder holds another corpus ({root})"
-        with warnings.catch_warnings():
-            # Whoosh leaves a damaged TOC file open; let it close here, quietly.
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                ix = whoosh_index.open_dir(str(self.whoosh_dir))
-                with ix.searcher() as searcher:
-                    searcher.doc_count()
-            except Exception as exc:
-                gc.collect()
-                return f"the search index is damaged ({type(exc).__name__}: {exc})"
-        # An interrupted run (complete != "1") still leaves a usable index; the next completes it.
-        return None
-
-    def open_store(self) -> DocumentStore:
-        return DocumentStore(self.store_path)
-
-    def open_whoosh(self) -> Any:
-        return whoosh_index.open_dir(str(self.whoosh_dir))
 
     # -- build -----------------------------------------------------------------------------
     def update(
@@ -218,40 +138,16 @@ class CorpusIndex:
             Cancelled: `cancel()` turned true; committed batches stay, the rest is dropped.
         """
         started = time.perf_counter()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.directory / LOCK_FILE))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise AlreadyIndexing(
-                f"{self.root} is already being indexed by another process; try again when it "
-                "has finished"
-            ) from None
-        try:
+        with self.lock():
             report = BuildReport()
             problem = self.health()
             if problem is not None:
                 if problem != "no index yet":
                     report.rebuilt_because = problem
-                self._create_empty()
+                self.create_empty()
             self._update(report, progress, cancel, workers, fresh=problem is not None)
-        finally:
-            lock.release()
         report.seconds = time.perf_counter() - started
         return report
-
-    def _create_empty(self) -> None:
-        shutil.rmtree(self.whoosh_dir, ignore_errors=True)
-        for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm"):
-            (self.directory / name).unlink(missing_ok=True)
-        self.whoosh_dir.mkdir(parents=True)
-        whoosh_index.create_in(str(self.whoosh_dir), build_schema())
-        with DocumentStore(self.store_path) as store:
-            store.begin()
-            store.set_meta("schema_version", str(SCHEMA_VERSION))
-            store.set_meta("corpus_root", str(self.root))
-            store.set_meta("complete", "0")
-            store.commit()
 
     def _scan(
         self, known: dict[str, FileRecord]
@@ -356,7 +252,7 @@ class CorpusIndex:
             # Whoosh commits a batch before the store does: a run stopped between the two
             # leaves documents the store does not know of. Until a run ends, the index says
             # so, and the next run replaces documents by id instead of only adding them.
-            self._clean_start = fresh or store.get_meta("complete") == "1"
+            self.clean_start = fresh or store.get_meta("complete") == "1"
             if changed or removed:
                 store.begin()
                 store.set_meta("complete", "0")
@@ -407,7 +303,7 @@ class CorpusIndex:
         if n <= 1 or files < 64:
             readers = LocalReaders(self.root, scratch)
         else:
-            readers = Readers(_worker_context(), self.root, scratch, n)
+            readers = Readers(context(READER_PRELOAD), self.root, scratch, n)
         try:
             yield readers
         except BaseException:
@@ -434,15 +330,15 @@ class CorpusIndex:
     ) -> None:
         if not removed:
             return
-        writer = GroupingSegmentWriter(ix, codec=PostingsCodec())
+        writer = IndexWriter(self, ix)
         try:
             for rel in removed:
                 for doc_id in known[rel].doc_ids:
-                    writer.delete_by_term("id", doc_id)
+                    writer.delete(doc_id)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=merge_policy)
+        writer.commit()
         store.begin()
         for rel in removed:
             store.delete_file(rel)
@@ -477,7 +373,7 @@ class _IndexRun:
         self.file_problems = file_problems
         self.done = 0
         self.total = 0
-        self.writer: GroupingSegmentWriter | None = None
+        self.writer: IndexWriter | None = None
 
     def index(
         self, rels: list[str], boilerplate: Boilerplate, readers: Readers | LocalReaders
@@ -558,20 +454,17 @@ class _IndexRun:
         if not last.closed and sum(last.postings.values()) >= SEGMENT_POSTINGS:
             self._close(last)
 
-    def _open(self) -> GroupingSegmentWriter:
+    def _open(self) -> IndexWriter:
         if self.writer is None:
-            self.writer = GroupingSegmentWriter(self.ix, codec=PostingsCodec())
+            self.writer = IndexWriter(self.index_, self.ix)
             self.store.begin()
         return self.writer
 
     def _commit(self, batch: _Batch) -> None:
         writer = self._open()
-        whoosh_dir = self.index_.whoosh_dir
-        segments = [done for done in batch.segments if done.segment is not None]
-        for done in segments:
-            move_segment(done.segment, done.scratch, whoosh_dir)
-        writer.adopt([done.segment for done in segments])
-        writer.commit(mergetype=merge_policy)
+        writer.adopt([(done.segment, done.scratch) for done in batch.segments
+                      if done.segment is not None])  # fmt: skip
+        writer.commit()
         self.writer = None
         self.store.commit()
 
@@ -579,7 +472,7 @@ class _IndexRun:
         """A task's files into the store, and their replaced documents deleted."""
         writer = self._open()
         store, known, report = self.store, self.known, self.report
-        clean_start = self.index_._clean_start
+        clean_start = self.index_.clean_start
         for result in answer.files:
             self._write_file(writer, store, result, known.get(result.rel), report, clean_start)
             self.file_problems[result.rel] = result.problems
@@ -591,7 +484,7 @@ class _IndexRun:
 
     @staticmethod
     def _write_file(
-        writer: GroupingSegmentWriter,
+        writer: IndexWriter,
         store: DocumentStore,
         result: FileResult,
         previous: FileRecord | None,
@@ -601,7 +494,7 @@ class _IndexRun:
         new_ids = [a.id for a in result.articles]
         if previous is not None:
             for gone in set(previous.doc_ids) - set(new_ids):
-                writer.delete_by_term("id", gone)
+                writer.delete(gone)
                 report.deleted += 1
         if not result.digest:  # unreadable now: forget what it held
             if previous is not None:
@@ -609,7 +502,7 @@ class _IndexRun:
             return
         if previous is not None or not clean_start:  # replace, by id
             for doc_id in new_ids:
-                writer.delete_by_term("id", doc_id)
+                writer.delete(doc_id)
         store.put_articles(result.rel, result.articles, result.raws)
         put_fingerprints(store.connection, result.fingerprints)
         store.put_file(FileRecord(result.rel, result.size, result.mtime_ns, result.digest,

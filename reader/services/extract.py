@@ -8,33 +8,28 @@ the model itself never loads in the window's process.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
 
-from filelock import FileLock, Timeout
-
-from reader.corpus.importer import Cancelled
+from reader.base.cancel import CancelFn, Cancelled, ProgressFn
+from reader.base.processes import Executor, LocalExecutor, Pending, wait_for
 from reader.entities.combine import RULES_VERSION
 from reader.entities.model import NAME_TYPES, ExtractionReport, Mention
 from reader.entities.pipelines import choose
 from reader.entities.resolve import Resolution, resolve
 from reader.entities.worker import extract_batch, init_worker
-from reader.services.build import LOCK_FILE, AlreadyIndexing, CorpusIndex, index_fields
+from reader.store.documents import DocumentStore
 from reader.store.entity_store import EntityStore
-from reader.store.segment_writer import merge_policy
-
-ProgressFn = Callable[[int, int, str], None]
-CancelFn = Callable[[], bool]
+from reader.store.folder import IndexFolder, IndexWriter
+from reader.store.schema import index_fields
 
 BATCH_CHARS = 40_000
 """Text per batch sent to the worker: a progress step and the work lost to a cancel."""
-POLL_SECONDS = 0.1
-"""How often a waiting run looks at its cancel flag."""
 LOCK_SECONDS = 30.0
+"""How long the entity fields wait for a build of the same corpus to finish."""
+WORKER_PRELOAD = ("reader.entities.worker",)
 
 
 @cache
@@ -50,12 +45,12 @@ def extractor_id(pipeline: str | None = None) -> str:
     )
 
 
-def open_entity_store(corpus_index: CorpusIndex) -> EntityStore:
-    return EntityStore.beside(corpus_index.directory)
+def open_entity_store(corpus_index: IndexFolder) -> EntityStore:
+    return corpus_index.open_entity_store()
 
 
 def extract_entities(
-    corpus_index: CorpusIndex,
+    corpus_index: IndexFolder,
     *,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
@@ -65,13 +60,23 @@ def extract_entities(
 
     Raises:
         Cancelled: `cancel()` turned true; finished batches are kept.
-        AlreadyIndexing: the text index stayed busy while entity fields were to be written.
+        AlreadyIndexing: another process is changing this corpus's index.
         ValueError: the corpus has no usable index yet (build it first), or an unknown
             pipeline was asked for.
     """
     problem = corpus_index.health()
     if problem is not None:
         raise ValueError(f"{corpus_index.root}: entities need the index first ({problem})")
+    with corpus_index.lock():
+        return _extract(corpus_index, progress, cancel, pipeline)
+
+
+def _extract(
+    corpus_index: IndexFolder,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+    pipeline: str | None,
+) -> ExtractionReport:
     started = time.perf_counter()
     name = extractor_id(pipeline)
     report = ExtractionReport(extractor=name, description=choose(pipeline).description)
@@ -129,13 +134,13 @@ def _run_worker(
     total: int,
 ) -> Iterator[tuple[tuple[float, float], list[tuple[str, list[Mention]]]]]:
     """Feed batches to one worker process; two in flight keep it busy while we write."""
-    from reader.services.build import _worker_context
-
     if progress is not None:
         progress(0, total, "loading the entity extractor")
-    pool = _worker_context().Pool(1, initializer=init_worker, initargs=(pipeline,))
+    executor: Executor = LocalExecutor(
+        1, initializer=init_worker, initargs=(pipeline,), preload=WORKER_PRELOAD
+    )
     try:
-        pending: list[Any] = []
+        pending: list[Pending[tuple[tuple[float, float], list[tuple[str, list[Mention]]]]]] = []
         exhausted = False
         while True:
             while not exhausted and len(pending) < 2:
@@ -143,24 +148,13 @@ def _run_worker(
                 if batch is None:
                     exhausted = True
                 else:
-                    pending.append(pool.apply_async(extract_batch, (batch,)))
+                    pending.append(executor.submit(extract_batch, batch))
             if not pending:
                 break
-            head = pending[0]
-            while True:
-                if cancel is not None and cancel():
-                    raise Cancelled
-                try:
-                    result = head.get(timeout=POLL_SECONDS)
-                    break
-                except multiprocessing.TimeoutError:
-                    continue
-            pending.pop(0)
-            yield result
-        pool.close()
-        pool.join()
+            yield wait_for(pending.pop(0), cancel)
+        executor.close()
     finally:
-        pool.terminate()
+        executor.terminate()
 
 
 def _entity_fields(resolution: Resolution, doc_id: str) -> dict[str, str]:
@@ -173,7 +167,7 @@ def _entity_fields(resolution: Resolution, doc_id: str) -> dict[str, str]:
     return fields
 
 
-def sync_search_index(corpus_index: CorpusIndex) -> int:
+def sync_search_index(corpus_index: IndexFolder) -> int:
     """Re-add to the search index the articles whose canonical entities changed (after an
     extraction, a merge across the corpus, or an alias). Whoosh stores no text, so an article
     is re-added whole from the document store. Returns how many were re-added."""
@@ -189,36 +183,37 @@ def sync_search_index(corpus_index: CorpusIndex) -> int:
                     changes[doc_id] = fields
             if not changes:
                 return 0
-            lock = FileLock(str(corpus_index.directory / LOCK_FILE))
-            try:
-                lock.acquire(timeout=LOCK_SECONDS)
-            except Timeout:
-                raise AlreadyIndexing(
-                    f"{corpus_index.root} is being indexed; entities are searchable after "
-                    "the next extraction run"
-                ) from None
-            try:
-                ix = corpus_index.open_whoosh()
-                writer = ix.writer()
-                written: list[str] = []
-                try:
-                    for doc_id, fields in changes.items():
-                        article = docs.article(doc_id)
-                        if article is None:
-                            continue
-                        writer.update_document(**index_fields(article), **fields)
-                        written.append(doc_id)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit(mergetype=merge_policy)
+            busy = (
+                f"{corpus_index.root} is being indexed; entities are searchable after the "
+                "next extraction run"
+            )
+            with corpus_index.lock(timeout=LOCK_SECONDS, busy=busy):
+                written = _write_entity_fields(corpus_index, docs, changes)
                 store.begin()
                 for doc_id in written:
                     store.put_indexed(doc_id, hashes[doc_id], changes[doc_id])
                 store.commit()
-            finally:
-                lock.release()
             return len(written)
+
+
+def _write_entity_fields(
+    corpus_index: IndexFolder, docs: DocumentStore, changes: dict[str, dict[str, str]]
+) -> list[str]:
+    """Re-add the changed articles whole with their new entity fields; their ids."""
+    writer = IndexWriter(corpus_index)
+    written: list[str] = []
+    try:
+        for doc_id, fields in changes.items():
+            article = docs.article(doc_id)
+            if article is None:
+                continue
+            writer.rewrite({**index_fields(article), **fields})
+            written.append(doc_id)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return written
 
 
 __all__ = ["Cancelled", "extract_entities", "sync_search_index"]

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from reader.entities.model import Entity, EntitySpan
 from reader.entities.names import match_key, person_name
 from reader.entities.resolve import ALIAS_OPS, Resolution, resolve
-from reader.services.build import CorpusIndex
 from reader.services.extract import open_entity_store, sync_search_index
+from reader.store.folder import IndexFolder
 
 
-def resolution(corpus_index: CorpusIndex) -> Resolution:
+def resolution(corpus_index: IndexFolder) -> Resolution:
     with open_entity_store(corpus_index) as store:
         return resolve(store.mentions(), store.aliases())
 
 
-def corpus_entities(corpus_index: CorpusIndex, *, types: tuple[str, ...] = ()) -> list[Entity]:
+def corpus_entities(corpus_index: IndexFolder, *, types: tuple[str, ...] = ()) -> list[Entity]:
     """Every entity of the corpus, most mentioned first."""
     found = resolution(corpus_index).entities.values()
     return sorted(
@@ -29,12 +29,12 @@ def corpus_entities(corpus_index: CorpusIndex, *, types: tuple[str, ...] = ()) -
     )
 
 
-def article_entities(corpus_index: CorpusIndex, doc_id: str) -> list[EntitySpan]:
+def article_entities(corpus_index: IndexFolder, doc_id: str) -> list[EntitySpan]:
     """One article's spans (offsets into its `show --json` body), resolved to entities."""
     return resolution(corpus_index).doc_spans.get(doc_id, [])
 
 
-def article_entity_list(corpus_index: CorpusIndex, doc_id: str) -> list[Entity]:
+def article_entity_list(corpus_index: IndexFolder, doc_id: str) -> list[Entity]:
     """One article's entities with counts and variants within that article."""
     res = resolution(corpus_index)
     counts: dict[tuple[str, str], list[str]] = {}
@@ -47,7 +47,7 @@ def article_entity_list(corpus_index: CorpusIndex, doc_id: str) -> list[Entity]:
     return sorted(out, key=lambda e: (-e.count, e.name))
 
 
-def find_entity(corpus_index: CorpusIndex, name: str) -> list[Entity]:
+def find_entity(corpus_index: IndexFolder, name: str) -> list[Entity]:
     """Entities called `name` or having it as a variant (case and look-alikes folded)."""
     wanted = {match_key(name), match_key(person_name(name))}
     out = []
@@ -59,7 +59,7 @@ def find_entity(corpus_index: CorpusIndex, name: str) -> list[Entity]:
     return sorted(out, key=lambda e: (-e.count, e.name))
 
 
-def mentions_of(corpus_index: CorpusIndex, entity: Entity) -> list[tuple[str, EntitySpan]]:
+def mentions_of(corpus_index: IndexFolder, entity: Entity) -> list[tuple[str, EntitySpan]]:
     """(doc id, span) of every mention of an entity, in document and body order."""
     res = resolution(corpus_index)
     return [
@@ -86,7 +86,7 @@ class EntityChanges:
     """(type, name) in `a` only."""
 
 
-def entity_changes(corpus_index: CorpusIndex, doc_a: str, doc_b: str) -> EntityChanges:
+def entity_changes(corpus_index: IndexFolder, doc_a: str, doc_b: str) -> EntityChanges:
     res = resolution(corpus_index)
     a = {(s.type, s.name) for s in res.doc_spans.get(doc_a, [])}
     b = {(s.type, s.name) for s in res.doc_spans.get(doc_b, [])}
@@ -94,34 +94,34 @@ def entity_changes(corpus_index: CorpusIndex, doc_a: str, doc_b: str) -> EntityC
 
 
 # -- the alias table --------------------------------------------------------------------------
-def _alias(corpus_index: CorpusIndex, op: str, key: str, target: str) -> int:
+def _alias(corpus_index: IndexFolder, op: str, key: str, target: str) -> int:
     assert op in ALIAS_OPS
     with open_entity_store(corpus_index) as store:
         store.add_alias(op, key, target)
     return sync_search_index(corpus_index)
 
 
-def merge_entities(corpus_index: CorpusIndex, key: str, into: str) -> int:
+def merge_entities(corpus_index: IndexFolder, key: str, into: str) -> int:
     """Merge entity `key` (`PERSON:Biden`) into `into` (`PERSON:Joe Biden`)."""
     return _alias(corpus_index, "merge", key, into)
 
 
-def split_variant(corpus_index: CorpusIndex, key: str, variant: str) -> int:
+def split_variant(corpus_index: IndexFolder, key: str, variant: str) -> int:
     """Keep a variant apart from the entity automatic merging put it in (`Biden` out of
     `Hunter Biden`): it becomes an entity of its own."""
     return _alias(corpus_index, "split", key, variant)
 
 
-def rename_entity(corpus_index: CorpusIndex, key: str, name: str) -> int:
+def rename_entity(corpus_index: IndexFolder, key: str, name: str) -> int:
     return _alias(corpus_index, "rename", key, name)
 
 
-def hide_entity(corpus_index: CorpusIndex, key: str) -> int:
+def hide_entity(corpus_index: IndexFolder, key: str) -> int:
     """Leave an entity out of lists, colours and the search index."""
     return _alias(corpus_index, "hide", key, "")
 
 
-def clear_aliases(corpus_index: CorpusIndex, key: str) -> int:
+def clear_aliases(corpus_index: IndexFolder, key: str) -> int:
     """Undo every alias operation recorded on `key`."""
     with open_entity_store(corpus_index) as store:
         store.remove_aliases(key)

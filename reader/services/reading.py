@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import gc
 import hashlib
 import itertools
@@ -18,25 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.fields import Schema
-
 from reader.corpus.articles import build_article
 from reader.corpus.decoding import UnreadableText
 from reader.corpus.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from reader.corpus.importer import (
     BOILERPLATE_SAMPLE,
-    _describe_os_error,
-    _sample_key,
     boilerplate_group,
+    describe_os_error,
     is_supported,
     learn_boilerplate,
     read_file_bytes,
+    sample_key,
     sources_from_bytes,
 )
 from reader.corpus.model import Article, Problem, SourceText
+from reader.related.rows import FingerprintRow, fingerprint_rows
 from reader.store.documents import pack_raw
-from reader.store.related_tables import FingerprintRow, fingerprint_rows
-from reader.store.schema import ANALYSED_FIELDS, analyse, build_schema
+from reader.store.schema import index_fields
 
 Boilerplate = Mapping[str, frozenset[str]]
 """Repeated lines by group (`importer.boilerplate_group`): what cleaning drops."""
@@ -72,7 +69,7 @@ def process_file(root: Path, rel: str, boilerplate: Boilerplate) -> FileResult:
         info = path.stat()
         data = read_file_bytes(path)
     except (OSError, UnreadableText) as exc:
-        reason = _describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
         return FileResult(rel, 0, 0, "", [], [Problem(str(path), reason)])
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     sources, problems = sources_from_bytes(root, path, data)
@@ -159,7 +156,7 @@ def learn_folder(root: Path, folder: str) -> dict[str, frozenset[str]]:
                     and p.suffix.lower() not in _RECORD_SUFFIXES]  # fmt: skip
     except OSError:
         return {}
-    ids = sorted((_sample_key(p.relative_to(root).as_posix()), p) for p in siblings)
+    ids = sorted((sample_key(p.relative_to(root).as_posix()), p) for p in siblings)
     sources: list[SourceText] = []
     group = f"dir:{folder}"
     # A file other than JSON holds one story, whose id is the file's path: in the order of
@@ -173,36 +170,9 @@ def learn_folder(root: Path, folder: str) -> dict[str, frozenset[str]]:
         sources.extend(s for s in found if boilerplate_group(s) == group)
         if len(sources) >= BOILERPLATE_SAMPLE:
             break
-    sources.sort(key=lambda s: _sample_key(s.id))
+    sources.sort(key=lambda s: sample_key(s.id))
     return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
 
 
 def file_digest(path: Path) -> str:
     return hashlib.blake2b(read_file_bytes(path), digest_size=16).hexdigest()
-
-
-def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
-    """The Whoosh document of an article: searchable text only, nothing stored but the id;
-    `analysed`: its texts turned into postings here (in a reader process)."""
-    fields: dict[str, Any] = {
-        "id": article.id,
-        "title": article.title or "",
-        "subtitle": article.subtitle or "",
-        "body": article.body,
-        "captions": "\n".join(article.captions),
-        "byline": article.byline or "",
-        "source": article.source or "",
-        "dateline": article.dateline or "",
-        "date": article.date or "",
-        "words": article.word_count,
-    }
-    if analysed:
-        schema = _worker_schema()
-        for name in ANALYSED_FIELDS:
-            fields[name] = analyse(schema, name, fields[name])
-    return fields
-
-
-@functools.cache
-def _worker_schema() -> Schema:
-    return build_schema()

@@ -1,7 +1,9 @@
 """The document store beside the Whoosh index: clean texts, metadata, and what was read when.
 
 Whoosh keeps only what search needs; everything shown to the reader lives here, in SQLite
-from the standard library: one file, transactional, fast to read one article by id.
+from the standard library: one file, transactional, fast to read one article by id. The same
+file holds relating's tables (`related_tables`, which reads `docs` too) and the change log
+of `docs` that tells relating what was written since it last ran.
 """
 
 from __future__ import annotations
@@ -42,6 +44,19 @@ CREATE TABLE IF NOT EXISTS docs (
 );
 CREATE INDEX IF NOT EXISTS docs_file ON docs(file);
 CREATE TABLE IF NOT EXISTS problems (path TEXT NOT NULL, reason TEXT NOT NULL);
+-- Every article written or deleted since the last relating run, logged by triggers so that
+-- relating (`related_tables.pending`) reads a few rows, not the corpus; relating clears it.
+CREATE TABLE IF NOT EXISTS doc_changes (id TEXT PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS doc_changes_insert AFTER INSERT ON docs BEGIN
+    INSERT OR IGNORE INTO doc_changes(id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS doc_changes_update AFTER UPDATE ON docs BEGIN
+    INSERT OR IGNORE INTO doc_changes(id) VALUES (old.id);
+    INSERT OR IGNORE INTO doc_changes(id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS doc_changes_delete AFTER DELETE ON docs BEGIN
+    INSERT OR IGNORE INTO doc_changes(id) VALUES (old.id);
+END;
 """
 
 _DOC_COLUMNS = (

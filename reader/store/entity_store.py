@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from reader.entities.model import Mention
+from reader.entities.model import AliasOp, Mention
 from reader.store.database import Database
 
 ENTITIES_FILE = "entities.sqlite"
@@ -42,13 +41,6 @@ CREATE TABLE IF NOT EXISTS indexed (
     fields TEXT NOT NULL         -- JSON: the entity fields the search index holds for the doc
 );
 """
-
-
-@dataclass(frozen=True, slots=True)
-class AliasOp:
-    op: str
-    key: str
-    target: str
 
 
 class EntityStore(Database):

@@ -10,23 +10,24 @@ batch transaction covers them), relating opens one of its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from reader.related import tokens
 from reader.related.clusters import Cluster, DocFacts
-from reader.related.events import EventTerms, TermBatch, _term_counts
+from reader.related.events import EventTerms
 from reader.related.fingerprints import (
     NUM_PERM,
     SIGNATURE_VERSION,
-    minhash_many,
-    shingles_many,
 )
+from reader.related.relations import Link, Loaded
+from reader.related.rows import FingerprintRow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS related_fingerprints (
@@ -58,66 +59,22 @@ CREATE TABLE IF NOT EXISTS related_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 CREATE TABLE IF NOT EXISTS related_seen (   -- the articles the stored results cover
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS related_changes (   -- articles written or deleted since a relating run
-    id TEXT PRIMARY KEY
-);
-"""
-_CHANGE_LOG = """
-CREATE TRIGGER IF NOT EXISTS related_log_insert AFTER INSERT ON docs BEGIN
-    INSERT OR IGNORE INTO related_changes(id) VALUES (new.id);
-END;
-CREATE TRIGGER IF NOT EXISTS related_log_update AFTER UPDATE ON docs BEGIN
-    INSERT OR IGNORE INTO related_changes(id) VALUES (old.id);
-    INSERT OR IGNORE INTO related_changes(id) VALUES (new.id);
-END;
-CREATE TRIGGER IF NOT EXISTS related_log_delete AFTER DELETE ON docs BEGIN
-    INSERT OR IGNORE INTO related_changes(id) VALUES (old.id);
-END;
 """
 
-FingerprintRow = tuple[str, str, int, int, bytes, bytes, bytes, bytes, bytes]
+
+def connect(store_path: Path) -> sqlite3.Connection:
+    """A connection of relating's own to the document store, its tables made if missing."""
+    db = sqlite3.connect(store_path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    ensure_schema(db)
+    return db
 
 
 def ensure_schema(db: sqlite3.Connection) -> None:
-    """Relating's tables, and triggers that log every write to `docs`: what changed since a
-    relating run is then a few rows to read, not a scan of the corpus (`pending`)."""
+    """Relating's tables. What changed since a relating run is the documents' change log
+    (`doc_changes`, kept by triggers the document store puts on `docs`): a few rows to read,
+    not a scan of the corpus (`pending`)."""
     db.executescript(SCHEMA)
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'docs'").fetchone():
-        db.executescript(_CHANGE_LOG)
-
-
-def fingerprint_rows(items: Sequence[tuple[str, str, str | None, str]]) -> list[FingerprintRow]:
-    """Rows for (id, content hash, title, body): what a builder worker computes per file (or
-    per chunk of files). Each body is folded once, for its shingles and its event words; the
-    NumPy work of all the items is done at once and cut into rows as bytes."""
-    bodies = [tokens.folded(body) for _id, _hash, _title, body in items]
-    sets = shingles_many([tokens.shingle_words(body) for body in bodies])
-    signatures = minhash_many(sets).astype(np.uint32).tobytes()
-    batch = TermBatch.of([
-        _term_counts(title, body, None, folded)
-        for (_id, _hash, title, body), folded in zip(items, bodies, strict=True)
-    ])  # fmt: skip
-    word_hashes = batch.word_hashes.astype(np.uint32).tobytes()
-    word_counts = _counts(batch.word_counts)
-    name_hashes = batch.name_hashes.astype(np.uint32).tobytes()
-    name_counts = _counts(batch.name_counts)
-    width = NUM_PERM * 4
-    rows: list[FingerprintRow] = []
-    for k, (doc_id, content_hash, _title, _body) in enumerate(items):
-        w0, w1 = batch.word_ends[k], batch.word_ends[k + 1]
-        n0, n1 = batch.name_ends[k], batch.name_ends[k + 1]
-        rows.append((
-            doc_id, content_hash, SIGNATURE_VERSION, len(sets[k]),
-            signatures[k * width : (k + 1) * width],
-            word_hashes[4 * w0 : 4 * w1], word_counts[2 * w0 : 2 * w1],
-            name_hashes[4 * n0 : 4 * n1], name_counts[2 * n0 : 2 * n1],
-        ))  # fmt: skip
-    return rows
-
-
-def _counts(values: npt.NDArray[np.float32]) -> bytes:
-    """Term counts as stored: uint16, saturated."""
-    return np.minimum(values, 65535).astype(np.uint16).tobytes()
 
 
 def put_fingerprints(db: sqlite3.Connection, rows: Iterable[FingerprintRow]) -> None:
@@ -175,16 +132,6 @@ def prune_fingerprints(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM related_fingerprints WHERE id NOT IN (SELECT id FROM docs)")
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """Every current fingerprint, as arrays in one order (ids sorted)."""
-
-    facts: list[DocFacts]
-    signatures: npt.NDArray[np.uint32]
-    shingles: npt.NDArray[np.int64]
-    terms: list[EventTerms]
-
-
 _FINGERPRINTS = (
     "SELECT f.id, f.shingles, f.signature, f.word_hashes, f.word_counts, f.name_hashes, "
     "f.name_counts, d.date, d.source, d.byline, substr(d.body, 1, 120) "
@@ -229,20 +176,50 @@ def corpus_state(db: sqlite3.Connection) -> list[tuple[str, str]]:
     return db.execute("SELECT id, content_hash FROM docs ORDER BY id").fetchall()
 
 
+@contextlib.contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (taking the write lock at once); rolled back on any error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO related_meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def delete_meta(db: sqlite3.Connection, *keys: str) -> None:
+    db.executemany("DELETE FROM related_meta WHERE key = ?", [(k,) for k in keys])
+
+
+def has_document(db: sqlite3.Connection, doc_id: str) -> bool:
+    return db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
+
+
+def title_and_body(db: sqlite3.Connection, doc_id: str) -> tuple[str | None, str] | None:
+    row = db.execute("SELECT title, body FROM docs WHERE id = ?", (doc_id,)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def signatures_of(
+    db: sqlite3.Connection, ids: Sequence[str]
+) -> dict[str, tuple[int, npt.NDArray[np.uint32]]]:
+    """(shingle count, MinHash signature) of those of `ids` that have a fingerprint."""
+    marks = ", ".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT id, shingles, signature FROM related_fingerprints WHERE id IN ({marks})",
+        tuple(ids),
+    )
+    return {r[0]: (int(r[1]), np.frombuffer(r[2], dtype=np.uint32)) for r in rows}
+
+
 def get_meta(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM related_meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    a: str
-    b: str
-    kind: str
-    score: float
-    kept: float | None
-    words: float | None
-    names: float | None
 
 
 def replace_results(
@@ -293,11 +270,11 @@ class Pending:
 
 
 def pending(db: sqlite3.Connection) -> Pending:
-    """The change log (filled by triggers on `docs`) against the articles the results cover;
-    an article written again unchanged counts as nothing."""
+    """The change log (`doc_changes`, filled by the document store's triggers) against the
+    articles the results cover; an article written again unchanged counts as nothing."""
     added, other = [], []
     for doc, now, seen in db.execute(
-        "SELECT c.id, d.content_hash, s.content_hash FROM related_changes c "
+        "SELECT c.id, d.content_hash, s.content_hash FROM doc_changes c "
         "LEFT JOIN docs d ON d.id = c.id LEFT JOIN related_seen s ON s.id = c.id ORDER BY c.id"
     ):
         if now is not None and seen is None:
@@ -308,7 +285,7 @@ def pending(db: sqlite3.Connection) -> Pending:
 
 
 def clear_changes(db: sqlite3.Connection) -> None:
-    db.execute("DELETE FROM related_changes")
+    db.execute("DELETE FROM doc_changes")
 
 
 def covered_count(db: sqlite3.Connection) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 
+from reader.corpus.model import Article
 from reader.store.analysis import FoldingTokenizer, news_analyzer, positions_columns
 
 SCHEMA_VERSION = 5
@@ -94,3 +96,30 @@ def build_schema() -> Schema:
         place=TEXT(analyzer=analyzer),
         entity=TEXT(analyzer=analyzer),
     )
+
+
+def index_fields(article: Article, *, analysed: bool = False) -> dict[str, Any]:
+    """The Whoosh document of an article: searchable text only, nothing stored but the id;
+    `analysed`: its texts turned into postings here (in a reader process)."""
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title or "",
+        "subtitle": article.subtitle or "",
+        "body": article.body,
+        "captions": "\n".join(article.captions),
+        "byline": article.byline or "",
+        "source": article.source or "",
+        "dateline": article.dateline or "",
+        "date": article.date or "",
+        "words": article.word_count,
+    }
+    if analysed:
+        schema = _schema_here()
+        for name in ANALYSED_FIELDS:
+            fields[name] = analyse(schema, name, fields[name])
+    return fields
+
+
+@functools.cache
+def _schema_here() -> Schema:
+    return build_schema()

@@ -19,10 +19,10 @@ from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 from whoosh.query import AndNot, FuzzyTerm, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
-from reader.services.build import CorpusIndex
 from reader.store.analysis import WORD_RE, fold_token, word_spans
 from reader.store.array_search import ArraySearcher, Matches, Unsupported
 from reader.store.documents import DocumentStore
+from reader.store.folder import IndexFolder
 from reader.store.schema import FIELD_BOOSTS, QUERY_FIELDS, SEARCH_FIELDS, build_schema
 
 SNIPPET_CHARS = 220
@@ -233,7 +233,7 @@ def prepare_query(text: str) -> str:
 class Searcher:
     """An open index, reused across queries: opening costs more than a query."""
 
-    def __init__(self, corpus_index: CorpusIndex) -> None:
+    def __init__(self, corpus_index: IndexFolder) -> None:
         self.corpus_index = corpus_index
         self._ix = corpus_index.open_whoosh()
         self._store = DocumentStore(corpus_index.store_path)

@@ -71,9 +71,8 @@ class PostingsCodec(W3Codec):
     Block data is pickled with protocol 4 (Whoosh reads any); blocks shorter than
     `min_compress` bytes are stored as they are, longer ones compressed at zlib level 1 with a
     4 KB window: on BBC compressing every block took 40 % of the writer's time to save a third
-    of the postings file. The class is named in the index's table of segments: indexes
-    written before it moved here name it `reader.services.build.PostingsCodec`, which must
-    stay importable."""
+    of the postings file. The class is named in the index's table of segments: moving it
+    means a new `schema.SCHEMA_VERSION` (older indexes are then rebuilt)."""
 
     length_stats = False
     data_protocol = 4

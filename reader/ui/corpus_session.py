@@ -13,12 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from reader.corpus.model import Article, Problem
+from reader.pipeline import ENTITIES, INDEX, RELATED, Stage
 from reader.services.build import BuildReport, CorpusIndex
 from reader.store.documents import DocumentStore
 from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
 from reader.ui.models.document_table import Row
 from reader.ui.search_service import ArticleHits, Matches, SearchService
-from reader.ui.workers import build_index, extract_entities, relate_stories, run_in_process
+from reader.ui.workers import stage_job
 
 WATCH_DEBOUNCE_MS = 400
 """Files arrive in bursts (a copy, an unzip): one update after the burst, not one per file."""
@@ -79,19 +80,34 @@ class CorpusSession(QObject):
             return
         if self._index_job is not None:
             self._rerun = True
-            if self._index_job.name in ("entities", "relate"):
+            if self._index_job.name in (ENTITIES.name, RELATED.name):
                 self._index_job.cancel()  # the folder changed: index first, entities after
             return
         self._rerun = False
-        self._index_job = self._index_jobs.start(
-            "index",
-            run_in_process(build_index, str(self.index.root), str(self.index.directory)),
-            on_done=self._on_index_done,
-            on_failed=self._on_index_failed,
-            on_progress=lambda d, t, w: self.index_progress.emit("Indexing", d, t, w),
-            on_cancelled=self._on_index_cancelled,
-        )
+        self._run_stage(INDEX)
         self.index_started.emit()
+
+    def _run_stage(self, stage: Stage) -> None:
+        """Start a stage of the refresh (`reader.pipeline`, in its order) in a child process;
+        each stage's handlers start the next."""
+        handlers = {
+            INDEX.name: (self._on_index_done, self._on_index_failed, self._on_index_cancelled),
+            ENTITIES.name: (
+                self._on_entities_done,
+                self._on_entities_failed,
+                self._on_entities_cancelled,
+            ),
+            RELATED.name: (self._on_related_done, self._on_related_failed, self._on_related_failed),
+        }
+        on_done, on_failed, on_cancelled = handlers[stage.name]
+        self._index_job = self._index_jobs.start(
+            stage.name,
+            stage_job(stage.name, self.index.root, self.index.directory),
+            on_done=on_done,
+            on_failed=on_failed,
+            on_progress=lambda d, t, w: self.index_progress.emit(stage.label, d, t, w),
+            on_cancelled=on_cancelled,
+        )
 
     def cancel_index(self) -> None:
         if self._index_job is not None:
@@ -113,14 +129,7 @@ class CorpusSession(QObject):
     # -- entities --------------------------------------------------------------------------
     def _extract_entities(self) -> None:
         """Entities of new and changed articles, after the build (it writes the index too)."""
-        self._index_job = self._index_jobs.start(
-            "entities",
-            run_in_process(extract_entities, str(self.index.root), str(self.index.directory)),
-            on_done=self._on_entities_done,
-            on_failed=self._on_entities_failed,
-            on_progress=lambda d, t, w: self.index_progress.emit("Finding entities", d, t, w),
-            on_cancelled=self._on_entities_cancelled,
-        )
+        self._run_stage(ENTITIES)
 
     def _on_entities_done(self, report: object) -> None:
         self._index_job = None
@@ -145,14 +154,7 @@ class CorpusSession(QObject):
     # -- related stories -------------------------------------------------------------------
     def _relate(self) -> None:
         """Versions and same-event groups, after entities (whose names join the events)."""
-        self._index_job = self._index_jobs.start(
-            "relate",
-            run_in_process(relate_stories, str(self.index.root), str(self.index.directory)),
-            on_done=self._on_related_done,
-            on_failed=self._on_related_failed,
-            on_progress=lambda d, t, w: self.index_progress.emit("Relating stories", d, t, w),
-            on_cancelled=self._on_related_failed,
-        )
+        self._run_stage(RELATED)
 
     def _on_related_done(self, _report: object) -> None:
         self._index_job = None

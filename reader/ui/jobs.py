@@ -15,10 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from reader.corpus.importer import Cancelled
+from reader.base.cancel import CancelFn, Cancelled, ProgressFn
 
-ProgressFn = Callable[[int, int, str], None]
-CancelFn = Callable[[], bool]
 JobFn = Callable[[ProgressFn, CancelFn], Any]
 
 

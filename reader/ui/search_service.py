@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.corpus.importer import Cancelled
-from reader.services.build import CorpusIndex
+from reader.base.cancel import Cancelled
+from reader.store.folder import IndexFolder
 from reader.store.search import QueryError, Searcher
 
 LIST_LIMIT = 100_000
@@ -35,7 +35,7 @@ class ArticleHits:
 class SearchService:
     """Owns a `Searcher` for one corpus; reopened lazily after the index changed."""
 
-    def __init__(self, corpus_index: CorpusIndex) -> None:
+    def __init__(self, corpus_index: IndexFolder) -> None:
         self.corpus_index = corpus_index
         self._searcher: Searcher | None = None
         self._stale = False

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from reader.entities.model import Mention
+from reader.entities.model import AliasOp, Mention
 from reader.entities.names import person_name
 from reader.entities.resolve import resolve
-from reader.store.entity_store import AliasOp
 
 
 def _m(text: str, kind: str = "PERSON") -> Mention:

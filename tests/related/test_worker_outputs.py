@@ -27,8 +27,8 @@ from whoosh.system import pack_uint
 from reader.corpus.importer import import_corpus
 from reader.corpus.normalize import fold, normalize
 from reader.related import events, fingerprints
+from reader.related.rows import FingerprintRow, fingerprint_rows
 from reader.store.analysis import WORD_RE, positions_postings
-from reader.store.related_tables import FingerprintRow, fingerprint_rows
 
 Fold = Callable[[str], str]
 

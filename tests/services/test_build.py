@@ -13,17 +13,12 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from reader.base.lock import LOCK_FILE, AlreadyIndexing
 from reader.corpus.importer import import_corpus
 from reader.main import main
-from reader.services.build import (
-    LOCK_FILE,
-    READ_CHUNK_BYTES,
-    AlreadyIndexing,
-    CorpusIndex,
-    _read_chunks,
-    index_fields,
-)
+from reader.services.build import READ_CHUNK_BYTES, CorpusIndex, _read_chunks
 from reader.store.documents import DocumentStore
+from reader.store.schema import index_fields
 from reader.store.search import Searcher
 from tests.conftest import snapshot
 
@@ -209,7 +204,7 @@ def test_second_indexer_is_told_clearly(
 
 
 def test_cancel_keeps_previous_index(corpus: Path, tmp_path: Path) -> None:
-    from reader.corpus.importer import Cancelled
+    from reader.base.cancel import Cancelled
 
     index = CorpusIndex(corpus, tmp_path / "idx")
     index.update(workers=1)

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from reader.base.cancel import Cancelled
 from reader.cli import cli
-from reader.corpus.importer import Cancelled
 from reader.entities.combine import gazetteer_only
 from reader.entities.gazetteer import load_gazetteer
 from reader.services.build import CorpusIndex

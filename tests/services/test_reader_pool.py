@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from reader.corpus.importer import Cancelled, import_corpus
+from reader.base.cancel import Cancelled
+from reader.base.processes import context
+from reader.corpus.importer import import_corpus
 from reader.services import build as builder
-from reader.services.build import SCRATCH_DIR, CorpusIndex, _worker_context
+from reader.services.build import READER_PRELOAD, SCRATCH_DIR, CorpusIndex
 from reader.services.reader_pool import LearnFolder, ReaderFailed, Readers, ReadTask
 from reader.store import segment_writer
 from reader.store.search import Searcher
@@ -84,7 +86,7 @@ def test_batches_commit_in_turn_while_the_next_is_read(
 
 def test_a_reader_that_dies_is_reported_by_number(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "corpus", 4)
-    readers = Readers(_worker_context(), root, tmp_path / "scratch", 2)
+    readers = Readers(context(READER_PRELOAD), root, tmp_path / "scratch", 2)
     try:
         readers.wait_ready()
         os.kill(readers._processes[0].pid, signal.SIGKILL)
@@ -101,7 +103,7 @@ def test_learning_furniture_never_waits_on_idle_readers(tmp_path: Path) -> None:
     once waited for an answer no reader owed)."""
     root = make_corpus(tmp_path / "corpus", 6)
     index = CorpusIndex(root, tmp_path / "idx")
-    readers = Readers(_worker_context(), root, tmp_path / "scratch", 2)
+    readers = Readers(context(READER_PRELOAD), root, tmp_path / "scratch", 2)
     learned: dict[str, frozenset[str]] = {}
     try:
         readers.wait_ready()
@@ -159,7 +161,7 @@ def test_cancel_stops_the_readers_and_keeps_the_last_commit(
 
 
 def test_a_reader_error_comes_back_as_one_line_with_its_traceback(tmp_path: Path) -> None:
-    readers = Readers(_worker_context(), tmp_path, tmp_path / "scratch", 1)
+    readers = Readers(context(READER_PRELOAD), tmp_path, tmp_path / "scratch", 1)
     try:
         readers.send(0, LearnFolder(None))  # type: ignore[arg-type]  # no folder: it raises
         with pytest.raises(ReaderFailed, match=r"^reader process 1 failed: TypeError") as info:

@@ -177,7 +177,7 @@ def test_empty_and_single_article_corpora(tmp_path: Path) -> None:
 
 
 def test_relating_can_be_cancelled(sample_dir: Path, tmp_path: Path) -> None:
-    from reader.corpus.importer import Cancelled
+    from reader.base.cancel import Cancelled
 
     corpus_index = CorpusIndex(sample_dir, tmp_path / "index")
     corpus_index.update()

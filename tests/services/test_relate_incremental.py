@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from reader.related import snapshot
 from reader.services.build import CorpusIndex
 from reader.services.relate import (
     corpus_clusters,
@@ -17,6 +16,7 @@ from reader.services.relate import (
     relate_corpus,
     related_stories,
 )
+from reader.store import related_snapshot as snapshot
 
 SEEDS = ("000", "001", "002", "003", "004")
 

@@ -18,9 +18,8 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import IndexReader
 
 from reader.corpus.importer import import_corpus
-from reader.services.build import PostingsCodec, index_fields
-from reader.store.schema import Analysed, build_schema
-from reader.store.segment_writer import FlatPool, GroupingSegmentWriter
+from reader.store.schema import Analysed, build_schema, index_fields
+from reader.store.segment_writer import FlatPool, GroupingSegmentWriter, PostingsCodec
 
 WORDS = [f"w{i}" for i in range(400)] + ["the", "said", "Beijing", "Chinа", "“quoted”"]
 

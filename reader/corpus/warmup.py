@@ -1,4 +1,4 @@
-"""Imported only by the server that forks the window's index jobs (multiprocessing's forkserver
+"""Imported only by the server that forks the window's refresh jobs (multiprocessing's forkserver
 preload): it pays once the cost every fresh process would pay on its first article, so each
 job forked from the server starts warm.
 
