@@ -2,15 +2,21 @@
 
 Exit codes: 0 done; 1 done, but some files could not be read; 2 wrong usage; 3 no such
 document or folder; 4 the document exists but cannot be read; 5 the corpus is being
-indexed by another process; 130 interrupted.
+refreshed by another process; 6 a stage of the refresh failed; 130 interrupted.
+
+Commands that read what the refresh makes (`search` with an entity field, `entities`,
+`mentions`, `related`, `clusters`) first run the stages that are missing or stale
+(`reader.pipeline`, each incremental); `--no-refresh` reads what is there.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,6 +26,10 @@ from reader.bundled import sample_corpus_dir
 from reader.corpus.importer import import_corpus, load_article
 from reader.corpus.model import Article, Problem
 
+if TYPE_CHECKING:  # the core's services load on demand: `show` starts in a tenth of a second
+    from reader.pipeline import RefreshReport, Stage
+    from reader.services.build import CorpusIndex
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -28,6 +38,13 @@ EXIT_UNREADABLE = 4
 EXIT_BUSY = 5
 EXIT_BUILD_FAILED = 6
 EXIT_INTERRUPTED = 130
+
+ENTITY_REPORT_FIELDS = ("extractor", "processed", "unchanged", "removed", "mentions",
+                        "index_updated")  # fmt: skip
+RELATED_REPORT_FIELDS = ("documents", "fingerprinted", "version_clusters", "event_groups",
+                         "incremental", "up_to_date")  # fmt: skip
+_ENTITY_FIELD = re.compile(r"(?<![\w:])(?:person|org|place|entity):", re.IGNORECASE)
+"""A query naming an entity field (`store.schema.ENTITY_FIELDS`) needs the entities first."""
 
 
 def _console(stderr: bool = False) -> Console:
@@ -187,48 +204,121 @@ index_dir_option = click.option(
 )
 
 
-def _build(root: Path, index_dir: str | None, *, quiet: bool) -> Any:
-    """Build or update the index with a progress bar; errors become messages and exit codes."""
+no_refresh_option = click.option(
+    "--no-refresh",
+    is_flag=True,
+    help="Read the index as it is: run no stage of the refresh first.",
+)
+no_entities_option = click.option(
+    "--no-entities",
+    is_flag=True,
+    help="Skip finding entities (the slow stage of the refresh).",
+)
+
+
+def _refresh(
+    root: Path,
+    index_dir: str | None,
+    stages: Sequence[Stage],
+    *,
+    quiet: bool,
+    pipeline: str | None = None,
+) -> tuple[CorpusIndex, RefreshReport]:
+    """Run the refresh's `stages` with a progress bar on stderr; errors become messages and
+    exit codes (5: another process refreshes the corpus; 6: a stage failed)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from reader.base.lock import AlreadyIndexing
+    from reader.pipeline import INDEX, StageFailed, refresh
     from reader.services.build import CorpusIndex
-    from reader.services.reader_pool import ReaderFailed
 
     err = _console(stderr=True)
     corpus_index = CorpusIndex(root, index_dir)
     try:
         if quiet or not err.is_terminal:
-            report = corpus_index.update()
+            report = refresh(corpus_index, stages=stages, pipeline=pipeline)
         else:
-            with Progress(
-                TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), console=err,
-                transient=True,
-            ) as bar:  # fmt: skip
-                task = bar.add_task("index", total=None)
-                report = corpus_index.update(
-                    progress=lambda done, total, _p: bar.update(task, completed=done, total=total)
-                )
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+            with Progress(*columns, console=err, transient=True) as bar:
+                task = bar.add_task("", total=None)
+
+                def progress(stage: Stage, done: int, total: int, _what: str) -> None:
+                    bar.update(task, completed=done, total=total, description=stage.label)
+
+                report = refresh(corpus_index, stages=stages, pipeline=pipeline, progress=progress)
     except AlreadyIndexing as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(
+            f"[red]error:[/] {escape(str(exc))} (--no-refresh reads the index as it is)",
+            soft_wrap=True,
+        )
         sys.exit(EXIT_BUSY)
-    except ReaderFailed as exc:
-        err.print(f"[red]error:[/] the index build stopped: {escape(str(exc))}; the index "
-                  "keeps what the last finished batch committed")  # fmt: skip
+    except StageFailed as exc:
+        kept = (
+            "the index keeps what the last finished batch committed"
+            if exc.stage is INDEX
+            else "earlier stages and this stage's finished steps keep their results"
+        )
+        err.print(f"[red]error:[/] {escape(str(exc))}; {kept}", soft_wrap=True)
         sys.exit(EXIT_BUILD_FAILED)
-    if report.rebuilt_because:
-        err.print(f"[yellow]note:[/] index rebuilt: {escape(report.rebuilt_because)}")
+    if report.index is not None and report.index.rebuilt_because:
+        err.print(f"[yellow]note:[/] index rebuilt: {escape(report.index.rebuilt_because)}")
     return corpus_index, report
+
+
+def _ready(
+    corpus: str | None,
+    index_dir: str | None,
+    stages: Sequence[Stage],
+    *,
+    no_refresh: bool,
+    quiet: bool,
+    pipeline: str | None = None,
+) -> tuple[CorpusIndex, RefreshReport | None]:
+    """The corpus's index with `stages` run first, or as it is with `--no-refresh` (which
+    needs an index: exit 3 without one)."""
+    from reader.services.build import CorpusIndex
+
+    root = corpus_root(corpus)
+    if not no_refresh:
+        return _refresh(root, index_dir, stages, quiet=quiet, pipeline=pipeline)
+    corpus_index = CorpusIndex(root, index_dir)
+    problem = corpus_index.health()
+    if problem is not None:
+        _console(stderr=True).print(
+            f"[red]error:[/] {escape(str(root))} has no usable index ({escape(problem)}); "
+            "run the command without --no-refresh",
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_NOT_FOUND)
+    return corpus_index, None
+
+
+def _stage_json(report: Any, fields: Sequence[str]) -> dict[str, Any]:
+    """A stage's report for `index --json`: `ran`, its `seconds` and its counts."""
+    if report is None:
+        return {"ran": False}
+    out: dict[str, Any] = {"ran": True, "seconds": round(report.seconds, 3)}
+    out.update({name: getattr(report, name) for name in fields})
+    return out
 
 
 @cli.command("index")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=str))
 @index_dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-def index_command(directory: str | None, index_dir: str | None, as_json: bool) -> None:
-    """Build or update the search index of DIRECTORY (only new and changed files are read)."""
+@no_entities_option
+@click.option("--json", "as_json", is_flag=True, help="Print the refresh's report as JSON.")
+def index_command(
+    directory: str | None, index_dir: str | None, no_entities: bool, as_json: bool
+) -> None:
+    """Refresh DIRECTORY: index new and changed files, find their entities, relate stories."""
+
+    from reader.pipeline import stages_for
+
     root = corpus_root(directory)
-    corpus_index, report = _build(root, index_dir, quiet=as_json)
+    stages = stages_for(entities=not no_entities)
+    corpus_index, refreshed = _refresh(root, index_dir, stages, quiet=as_json)
+    report = refreshed.index
+    assert report is not None
     err = _console(stderr=True)
     if as_json:
         click.echo(json.dumps({
@@ -238,15 +328,30 @@ def index_command(directory: str | None, index_dir: str | None, as_json: bool) -
             "seconds": round(report.seconds, 3),
             "rebuilt_because": report.rebuilt_because,
             "problems": [{"path": p.path, "reason": p.reason} for p in report.problems],
+            "entities": _stage_json(refreshed.entities, ENTITY_REPORT_FIELDS),
+            "related": _stage_json(refreshed.related, RELATED_REPORT_FIELDS),
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         print_problems(err, report.problems)
-        _console().print(
+        console = _console()
+        console.print(
             f"{report.documents} documents indexed in {corpus_index.directory} "
             f"({report.added} added, {report.updated} updated, {report.deleted} deleted, "
             f"{report.unchanged} files unchanged) in {report.seconds:.2f} s; "
             f"{len(report.problems)} problem(s)."
         )
+        if refreshed.entities is not None:
+            found = refreshed.entities
+            console.print(
+                f"Entities: {found.processed} article(s) read ({found.unchanged} unchanged), "
+                f"{found.mentions} mention(s) in {found.seconds:.2f} s; {found.description}."
+            )
+        if refreshed.related is not None:
+            related = refreshed.related
+            console.print(
+                f"Related stories: {related.version_clusters} version cluster(s), "
+                f"{related.event_groups} same-event group(s) in {related.seconds:.2f} s."
+            )
     sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
 
 
@@ -267,19 +372,20 @@ def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@no_refresh_option
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 def search_command(
     query: str, corpus: str | None, index_dir: str | None, limit: int, page: int, sort: str,
-    as_json: bool,
+    no_refresh: bool, as_json: bool,
 ) -> None:  # fmt: skip
-    """Search the corpus (indexing it first if it has no index yet)."""
-    from reader.services.build import CorpusIndex
+    """Search the corpus (brought up to date first; entities found first when the query
+    names an entity field: person:, org:, place:, entity:)."""
+    from reader.pipeline import ENTITIES, INDEX, stages_for
     from reader.store.search import QueryError, Searcher
 
-    root = corpus_root(corpus)
-    corpus_index = CorpusIndex(root, index_dir)
-    if not corpus_index.is_built():
-        corpus_index, _report = _build(root, index_dir, quiet=as_json)
+    last = ENTITIES if _ENTITY_FIELD.search(query) else INDEX
+    corpus_index, _report = _ready(corpus, index_dir, stages_for(last=last),
+                                   no_refresh=no_refresh, quiet=as_json)  # fmt: skip
     err = _console(stderr=True)
     with Searcher(corpus_index) as searcher:
         try:
@@ -375,28 +481,6 @@ def diff_command(
 
 
 # -- entities (issue 6) -----------------------------------------------------------------------
-def _entities_ready(corpus: str | None, index_dir: str | None, pipeline: str | None) -> Any:
-    """Index the corpus if needed and extract entities of new or changed articles."""
-    from reader.base.lock import AlreadyIndexing
-    from reader.services.build import CorpusIndex
-    from reader.services.extract import extract_entities
-
-    root = corpus_root(corpus)
-    corpus_index = CorpusIndex(root, index_dir)
-    if not corpus_index.is_built():
-        corpus_index, _report = _build(root, index_dir, quiet=True)
-    err = _console(stderr=True)
-    try:
-        report = extract_entities(corpus_index, pipeline=pipeline)
-    except AlreadyIndexing as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        sys.exit(EXIT_BUSY)
-    except ValueError as exc:  # an unknown pipeline name
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        sys.exit(EXIT_USAGE)
-    return corpus_index, report
-
-
 pipeline_option = click.option(
     "--pipeline",
     type=click.Choice(["small", "medium", "gazetteer"]),
@@ -410,15 +494,19 @@ pipeline_option = click.option(
 @corpus_option
 @index_dir_option
 @pipeline_option
+@no_refresh_option
 @click.option("--json", "as_json", is_flag=True, help="Print entities as JSON.")
 def entities_command(
     doc: str | None, corpus: str | None, index_dir: str | None, pipeline: str | None,
-    as_json: bool,
+    no_refresh: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """List the corpus's people, organisations and places (or those of one article DOC)."""
+    from reader.pipeline import ENTITIES, stages_for
     from reader.services.lookup import article_entities, corpus_entities
 
-    corpus_index, report = _entities_ready(corpus, index_dir, pipeline)
+    corpus_index, refreshed = _ready(corpus, index_dir, stages_for(last=ENTITIES),
+                                     no_refresh=no_refresh, quiet=as_json,
+                                     pipeline=pipeline)  # fmt: skip
     entities = corpus_entities(corpus_index)
     if doc is not None:
         with corpus_index.open_store() as store:
@@ -440,7 +528,8 @@ def entities_command(
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     console = _console()
-    _console(stderr=True).print(f"[dim]extractor: {escape(report.extractor)}[/]")
+    if refreshed is not None and refreshed.entities is not None:
+        _console(stderr=True).print(f"[dim]extractor: {escape(refreshed.entities.extractor)}[/]")
     for entity in entities:
         count = len(by_key[(entity.type, entity.name)]) if doc is not None else entity.count
         others = ", ".join(v for v in entity.variants if v != entity.name)
@@ -456,14 +545,19 @@ def entities_command(
 @corpus_option
 @index_dir_option
 @pipeline_option
+@no_refresh_option
 @click.option("--json", "as_json", is_flag=True, help="Print mentions as JSON.")
 def mentions_command(
-    name: str, corpus: str | None, index_dir: str | None, pipeline: str | None, as_json: bool
-) -> None:
+    name: str, corpus: str | None, index_dir: str | None, pipeline: str | None,
+    no_refresh: bool, as_json: bool,
+) -> None:  # fmt: skip
     """Where the entity NAME (or one of its variants) is mentioned, with context."""
+    from reader.pipeline import ENTITIES, stages_for
     from reader.services.lookup import find_entity, mentions_of
 
-    corpus_index, _report = _entities_ready(corpus, index_dir, pipeline)
+    corpus_index, _report = _ready(corpus, index_dir, stages_for(last=ENTITIES),
+                                   no_refresh=no_refresh, quiet=as_json,
+                                   pipeline=pipeline)  # fmt: skip
     found = find_entity(corpus_index, name)
     if not found:
         _console(stderr=True).print(f"[red]error:[/] no entity named {escape(name)!r}")
@@ -493,49 +587,23 @@ def mentions_command(
 
 
 # -- related stories (issue 5) ------------------------------------------------------------------
-def _related_index(corpus: str | None, index_dir: str | None, *, quiet: bool) -> Any:
-    """The corpus's index, built and related first when it is not current."""
-    from reader.base.lock import AlreadyIndexing
-    from reader.services.build import CorpusIndex
-    from reader.services.relate import is_current, relate_corpus
-
-    root = corpus_root(corpus)
-    corpus_index = CorpusIndex(root, index_dir)
-    if not corpus_index.is_built():
-        corpus_index, _report = _build(root, index_dir, quiet=quiet)
-    if not is_current(corpus_index):
-        err = _console(stderr=True)
-        try:
-            if quiet or not err.is_terminal:
-                relate_corpus(corpus_index)
-            else:
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-                columns = (TextColumn("Relating {task.description}"), BarColumn(),
-                           MofNCompleteColumn())  # fmt: skip
-                with Progress(*columns, console=err, transient=True) as bar:
-                    task = bar.add_task("", total=None)
-
-                    def progress(done: int, total: int, stage: str) -> None:
-                        bar.update(task, completed=done, total=total, description=stage)
-
-                    relate_corpus(corpus_index, progress=progress)
-        except AlreadyIndexing as exc:
-            _console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
-            sys.exit(EXIT_BUSY)
-    return corpus_index
-
-
 @cli.command("related")
 @click.argument("doc")
 @corpus_option
 @index_dir_option
+@no_entities_option
+@no_refresh_option
 @click.option("--json", "as_json", is_flag=True, help="Print the related stories as JSON.")
-def related_command(doc: str, corpus: str | None, index_dir: str | None, as_json: bool) -> None:
+def related_command(
+    doc: str, corpus: str | None, index_dir: str | None, no_entities: bool, no_refresh: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
     """List DOC's versions (same text, edited) and its same-event stories (own words)."""
+    from reader.pipeline import stages_for
     from reader.services.relate import related_stories
 
-    corpus_index = _related_index(corpus, index_dir, quiet=as_json)
+    corpus_index, _report = _ready(corpus, index_dir, stages_for(entities=not no_entities),
+                                   no_refresh=no_refresh, quiet=as_json)  # fmt: skip
     doc = resolve_doc(corpus_index.root, doc)
     try:
         related = related_stories(corpus_index, doc)
@@ -572,12 +640,18 @@ def related_command(doc: str, corpus: str | None, index_dir: str | None, as_json
 @cli.command("clusters")
 @corpus_option
 @index_dir_option
+@no_entities_option
+@no_refresh_option
 @click.option("--json", "as_json", is_flag=True, help="Print the clusters as JSON.")
-def clusters_command(corpus: str | None, index_dir: str | None, as_json: bool) -> None:
+def clusters_command(
+    corpus: str | None, index_dir: str | None, no_entities: bool, no_refresh: bool, as_json: bool
+) -> None:
     """List the version clusters (original first) and the same-event groups."""
+    from reader.pipeline import stages_for
     from reader.services.relate import corpus_clusters
 
-    corpus_index = _related_index(corpus, index_dir, quiet=as_json)
+    corpus_index, _report = _ready(corpus, index_dir, stages_for(entities=not no_entities),
+                                   no_refresh=no_refresh, quiet=as_json)  # fmt: skip
     found = corpus_clusters(corpus_index)
     if as_json:
         click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))

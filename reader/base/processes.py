@@ -94,7 +94,7 @@ class LocalExecutor:
         initargs: tuple[Any, ...] = (),
         preload: Iterable[str] = (),
     ) -> None:
-        self._pool = context(preload).Pool(workers, initializer=initializer, initargs=initargs)  # type: ignore[attr-defined]
+        self._pool = context(preload).Pool(workers, initializer=initializer, initargs=initargs)
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Pending[T]:
         return _PoolResult(self._pool.apply_async(fn, args))
@@ -147,8 +147,8 @@ def child_job(
 
     def job(progress: ProgressFn, cancel: CancelFn) -> T:
         ctx = context(preload)
-        out = ctx.Queue()  # type: ignore[attr-defined]
-        stop = ctx.Event()  # type: ignore[attr-defined]
+        out = ctx.Queue()
+        stop = ctx.Event()
         process = ctx.Process(  # type: ignore[attr-defined]
             target=_child, args=(fn, args, out, stop), name="corpus-reader job"
         )

@@ -153,7 +153,8 @@ def minhash_many(shingle_sets: Sequence[U64]) -> U32:
     if count == 1 and 0 < len(shingle_sets[0]) <= _CHUNK_SHINGLES:  # a file of one article
         permuted = _PERM_A[:, None] * shingle_sets[0][None, :]
         permuted += _PERM_B[:, None]
-        return (permuted.min(axis=1) >> np.uint64(32)).astype(np.uint32)[None, :]
+        low: npt.NDArray[np.uint32] = (permuted.min(axis=1) >> np.uint64(32)).astype(np.uint32)
+        return low[None, :]
     out = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
     nonempty = [i for i, s in enumerate(shingle_sets) if len(s)]
     if not nonempty:

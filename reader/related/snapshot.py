@@ -82,7 +82,9 @@ class Snapshot:
         return np.asarray(order[first(False) : first(True)])
 
 
-def view_terms(terms: EventTerms) -> dict[str, tuple[npt.NDArray[np.uint32], npt.NDArray]]:
+def view_terms(
+    terms: EventTerms,
+) -> dict[str, tuple[npt.NDArray[np.uint32], npt.NDArray[np.float32]]]:
     """An article's (hashes, counts) per view."""
     nh, nc, sh, sc = terms.split_names()
     return {
@@ -93,7 +95,10 @@ def view_terms(terms: EventTerms) -> dict[str, tuple[npt.NDArray[np.uint32], npt
 
 
 def _view_arrays(
-    n: int, rows: npt.NDArray[np.int64], hashes: npt.NDArray[np.uint32], tf: npt.NDArray
+    n: int,
+    rows: npt.NDArray[np.int64],
+    hashes: npt.NDArray[np.uint32],
+    tf: npt.NDArray[np.float32],
 ) -> dict[str, np.ndarray]:
     """One view's files from its entries (row, hash, count), rows ascending."""
     order = np.argsort(hashes)  # one sort gives the vocabulary, df and postings
@@ -118,14 +123,15 @@ def _entries(terms: Sequence[EventTerms]) -> dict[str, tuple[np.ndarray, np.ndar
     """Every story's (row, hash, count) entries per view, rows ascending."""
     n = len(terms)
     out = {}
-    for view, hashes_of, counts_of in (
-        ("words", lambda t: t.word_hashes, lambda t: t.word_counts),
-        ("names", lambda t: t.name_hashes, lambda t: t.name_counts),
-    ):
-        lengths = np.fromiter((len(hashes_of(t)) for t in terms), dtype=np.int64, count=n)
+    columns = {
+        "words": ([t.word_hashes for t in terms], [t.word_counts for t in terms]),
+        "names": ([t.name_hashes for t in terms], [t.name_counts for t in terms]),
+    }
+    for view, (hashes_of, counts_of) in columns.items():
+        lengths = np.fromiter((len(h) for h in hashes_of), dtype=np.int64, count=n)
         rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        hashes = np.concatenate([hashes_of(t) for t in terms]) if n else np.empty(0, np.uint32)
-        counts = np.concatenate([counts_of(t) for t in terms]) if n else np.empty(0, np.float32)
+        hashes = np.concatenate(hashes_of) if n else np.empty(0, np.uint32)
+        counts = np.concatenate(counts_of) if n else np.empty(0, np.float32)
         out[view] = (rows, hashes.astype(np.uint32), counts)
     rows, hashes, counts = out["names"]
     specific = (hashes & events.SPECIFIC_BIT) != 0

@@ -44,7 +44,9 @@ class VersionLinks:
     """Candidate pairs LSH proposed (the work done, against n (n - 1) / 2 for all pairs)."""
 
 
-def frequent_values(signatures: npt.NDArray[np.uint32], max_df: int = MAX_DF) -> npt.NDArray:
+def frequent_values(
+    signatures: npt.NDArray[np.uint32], max_df: int = MAX_DF
+) -> npt.NDArray[np.bool_]:
     """Mask of signature entries whose value is held by more than `max_df` documents."""
     mask = np.zeros(signatures.shape, dtype=bool)
     for col in range(signatures.shape[1]):

@@ -223,7 +223,7 @@ class Readers:
         for connection in wait(self._connections, timeout):
             reader = self._connections.index(connection)  # type: ignore[arg-type]
             try:
-                answer = connection.recv()  # type: ignore[union-attr]
+                answer = connection.recv()  # type: ignore[union-attr,call-arg]
             except (EOFError, OSError) as exc:
                 raise self._stopped(reader) from exc
             if isinstance(answer, ReaderFailed):

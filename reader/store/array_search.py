@@ -272,11 +272,12 @@ class ArraySearcher:
             return postings.weights
         idf = self._searcher.idf(fieldname, btext)
         avgfl = self._searcher.avg_field_length(fieldname) or 1
-        b = self._weighting._field_B.get(fieldname, self._weighting.B)
+        b = self._weighting._field_B.get(fieldname, self._weighting.B)  # noqa: SLF001 - Whoosh's BM25F keeps per-field B here, no accessor
         k1 = self._weighting.K1
         tf = postings.weights
         fl = self._field_lengths(fieldname)[postings.docs]
-        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        scores: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        return scores
 
     def _multiterm(self, q: Any, within: Docs | None) -> Matches:
         """Prefix, wildcard, range, regex and fuzzy words: Whoosh ORs the words found (a lone
@@ -284,7 +285,7 @@ class ArraySearcher:
         field = self._field(q.field())
         if field is None:
             return _NONE
-        words = [w for w in q._btexts(self._searcher.reader()) if w]
+        words = [w for w in q._btexts(self._searcher.reader()) if w]  # noqa: SLF001 - a multi-term query's words: Whoosh has no public way
         if not words:
             return _NONE
         if len(words) == 1:
@@ -463,7 +464,7 @@ class ArraySearcher:
         if lengths is None:
             parts = []
             for reader, _offset in self._leaves:
-                column = reader._perdoc._cached_reader(f"_{fieldname}_len", _LENGTHS_COLUMN)
+                column = reader._perdoc._cached_reader(f"_{fieldname}_len", _LENGTHS_COLUMN)  # noqa: SLF001 - field lengths column, read once per segment
                 n = reader.doc_count_all()
                 if column is None:
                     parts.append(np.zeros(n, dtype=np.float64))
@@ -516,18 +517,18 @@ def _postings_of_docs(m: Any, docs: list[int], values: bool) -> Iterator[tuple[i
         return
     for doc in docs:
         while m.is_active() and m.block_max_id() < doc:
-            m._next_block()
+            m._next_block()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
         if not m.is_active():
             return
-        if m._ids is None:
-            m._read_ids()
-        i = bisect.bisect_left(m._ids, doc)
-        if i < len(m._ids) and m._ids[i] == doc:
-            if m._weights is None:
-                m._read_weights()
-            if values and m._values is None:
-                m._read_values()
-            yield doc, m._weights[i], m._values[i] if values else b""
+        if m._ids is None:  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            m._read_ids()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+        i = bisect.bisect_left(m._ids, doc)  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+        if i < len(m._ids) and m._ids[i] == doc:  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            if m._weights is None:  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+                m._read_weights()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            if values and m._values is None:  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+                m._read_values()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            yield doc, m._weights[i], m._values[i] if values else b""  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
 
 
 def _restrict(postings: _Postings, docs: Docs) -> _Postings:
@@ -548,14 +549,14 @@ def _read_matcher(m: Any, values: bool) -> tuple[Any, Any, list[bytes]]:
     vs: list[bytes] = []
     if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
         while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.append(np.asarray(m._ids, dtype=np.int64))
-            weights.append(np.asarray(m._weights, dtype=np.float64))
+            m._read_ids()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            m._read_weights()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            ids.append(np.asarray(m._ids, dtype=np.int64))  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            weights.append(np.asarray(m._weights, dtype=np.float64))  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
             if values:
-                m._read_values()
-                vs.extend(m._values)
-            m._next_block()
+                m._read_values()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+                vs.extend(m._values)  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
+            m._next_block()  # noqa: SLF001 - Whoosh's W3 matcher: a block's postings read in bulk
         if not ids:
             return _EMPTY_DOCS, _EMPTY_SCORES, vs
         return np.concatenate(ids), np.concatenate(weights), vs

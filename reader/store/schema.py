@@ -60,13 +60,14 @@ class Analysed(NamedTuple):
         return tuple(zip(self.terms, self.freqs, self.weights, self.values, strict=True))
 
 
-class NewsText(TEXT):
+class NewsText(TEXT):  # type: ignore[misc]  # Whoosh ships no types
     """A text field that also accepts `Analysed` postings in place of its text."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
         if isinstance(value, Analysed):
             return iter(value.postings)
-        return super().index(value, **kwargs)
+        postings: Iterator[Posting] = super().index(value, **kwargs)
+        return postings
 
 
 def analyse(schema: Schema, field: str, value: Any) -> Analysed:

@@ -40,7 +40,7 @@ lexicon for fuzzy words in Python: from the first letter on that costs 20-40 ms,
 third 1-8 ms (BBC)."""
 
 
-class _FuzzyPlugin(FuzzyTermPlugin):
+class _FuzzyPlugin(FuzzyTermPlugin):  # type: ignore[misc]  # Whoosh ships no types
     def create(self, parser: Any, match: re.Match[str]) -> Any:
         node = super().create(parser, match)
         if not match.group("prefix"):

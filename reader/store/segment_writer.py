@@ -62,7 +62,7 @@ TermList = tuple[bytes, Sequence[int], Sequence[float], Sequence[bytes]]
 """A term and its posting list: document numbers, weights, values."""
 
 
-class PostingsCodec(W3Codec):
+class PostingsCodec(W3Codec):  # type: ignore[misc]  # Whoosh ships no types
     """Whoosh's codec without per-block length statistics: writing them looked up each
     posting's field length (a tenth of a build); only Whoosh's block skipping reads them
     (our array search does not skip, Whoosh's fallback skips less), and BM25F takes each
@@ -151,7 +151,7 @@ class FlatPool:
         self._last_docnum = -1
 
 
-class GroupingSegmentWriter(SegmentWriter):
+class GroupingSegmentWriter(SegmentWriter):  # type: ignore[misc]  # Whoosh ships no types
     """Whoosh's segment writer with a `FlatPool` and a direct W3 writer of its terms.
 
     Everything else (documents, stored fields, columns, deletions, merging, committing,
@@ -216,7 +216,7 @@ class GroupingSegmentWriter(SegmentWriter):
         ]
         if unique:
             with self.searcher() as searcher:
-                for docnum in searcher._find_unique(unique):
+                for docnum in searcher._find_unique(unique):  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
                     self.delete_document(docnum)
         self.add_document(**fields)
 
@@ -252,11 +252,11 @@ def write_terms(fieldwriter: W3FieldWriter, schema: Schema, pool: FlatPool, code
     """Write every term's posting list and term info as `W3FieldWriter.add_postings` would
     for the same postings with no field lengths (`length_stats = False`); each term's
     postings in document order."""
-    postfile = fieldwriter._postfile
-    tindex = fieldwriter._tindex
-    fieldmap = fieldwriter._fieldmap
-    blocklimit = codec._blocklimit
-    compression = codec._compression
+    postfile = fieldwriter._postfile  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
+    tindex = fieldwriter._tindex  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
+    fieldmap = fieldwriter._fieldmap  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
+    blocklimit = codec._blocklimit  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
+    compression = codec._compression  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
     min_compress = getattr(codec, "min_compress", 0)
     protocol = getattr(codec, "data_protocol", 2)
     compress = _compressor(compression, getattr(codec, "compress_window_bits", zlib.MAX_WBITS))
@@ -429,8 +429,8 @@ class ScratchSegment:
         if not writer.docnum:
             writer.cancel()
             return None
-        segment = writer._finalize_segment()
-        writer._finish()
+        segment = writer._finalize_segment()  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
+        writer._finish()  # noqa: SLF001 - our W3 writer drives Whoosh's own internals
         return segment
 
     def discard(self) -> None:
