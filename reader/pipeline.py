@@ -18,6 +18,7 @@ from typing import Any
 
 from reader.base.cancel import CancelFn, Cancelled, ProgressFn
 from reader.base.lock import AlreadyIndexing
+from reader.base.timing import timed
 from reader.entities.model import ExtractionReport
 from reader.services.build import BuildReport, CorpusIndex
 from reader.services.extract import extract_entities
@@ -122,9 +123,9 @@ def refresh(
                 def stage_progress(done: int, total: int, what: str, _s: Stage = stage) -> None:
                     progress(_s, done, total, what)
 
-            clock = time.perf_counter()
-            result = _run_guarded(stage, corpus_index, stage_progress, cancel, pipeline, workers)
-            report.stage_seconds[stage.name] = time.perf_counter() - clock
+            with timed(report.stage_seconds, stage.name):
+                result = _run_guarded(stage, corpus_index, stage_progress, cancel, pipeline,
+                                      workers)  # fmt: skip
             setattr(report, stage.name, result)
             if on_stage_done is not None:
                 on_stage_done(stage, result)
