@@ -183,55 +183,106 @@ def clean_text(
         boilerplate: `boilerplate_key`s of lines repeated across many files of this source.
         furn: the furniture vocabulary (the shipped one by default).
     """
-    furn = furn or furniture()
+    page = _PageWalk(furn or furniture(), boilerplate, has_title)
+    clean = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    page.walk(split_items(clean, keep_whole=page.known_furniture))
+    layout = page.layout
+    _place_header(layout, page.header, has_title)
+    if not layout.body and (layout.header or page.set_aside):
+        _keep_whole_page(layout, page.header, page.set_aside)
+    _trim_tail(layout, page.furn, page.repeated)
+    return layout
 
-    def known_furniture(line: str) -> bool:
+
+@dataclass(slots=True)
+class _PageWalk:
+    """`clean_text`'s reading of a page's items in order: each goes to the header, the story,
+    the captions or the credits, or is removed as furniture; the story starts at its first
+    paragraph and ends at the site's truncation phrase."""
+
+    furn: Furniture
+    boilerplate: frozenset[str]
+    has_title: bool
+    layout: Layout = field(default_factory=Layout)
+    header: list[str] = field(default_factory=list)
+    set_aside: list[tuple[int, str]] = field(default_factory=list)
+    """Header bullets and menus, with their place in the header."""
+    repeated: set[str] = field(default_factory=set)
+    """Prose on most of a site's pages: template if it ends the page."""
+    in_body: bool = False
+    skipping_card: bool = False
+    """Inside an "In this article:" style card of bullets."""
+
+    def known_furniture(self, line: str) -> bool:
         return bool(
-            furn.furniture_phrase(line)
-            or furn.truncation_phrase(line)
-            or (boilerplate and boilerplate_key(line) in boilerplate)
+            self.furn.furniture_phrase(line)
+            or self.furn.truncation_phrase(line)
+            or (self.boilerplate and boilerplate_key(line) in self.boilerplate)
         )
 
-    clean = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    items = split_items(clean, keep_whole=known_furniture)
-    layout = Layout()
-    header: list[str] = []
-    set_aside: list[tuple[int, str]] = []  # header bullets and menus, with their place
-    repeated: set[str] = set()  # prose on most of a site's pages: template if it ends the page
-    in_body = False
-    skipping_card = False  # inside an "In this article:" style card of bullets
-    for index, item in enumerate(items):
-        line = item.text
+    def walk(self, items: list[Item]) -> None:
+        """Sends every item where it belongs, until the story's end removes the rest."""
+        layout = self.layout
+        for index, item in enumerate(items):
+            line = item.text
+            if self._template(line):
+                continue
+            if self.in_body and self.furn.truncation_phrase(line):
+                if sum(len(p.split()) for p in layout.body) >= 50:
+                    layout.removed.extend(it.text for it in items[index:])
+                    break
+                # Too early to be the story's end: one line of furniture.
+                layout.removed.append(line)
+                continue
+            if self._furniture(item):
+                continue
+            following = items[index + 1].text if index + 1 < len(items) else ""
+            if self._caption(item, following):
+                continue
+            if self.in_body:
+                if self.furn.is_credit_line(line):
+                    layout.credits.append(line)
+                else:
+                    layout.body.append(line)
+                continue
+            self._header_item(item)
+
+    def _template(self, line: str) -> bool:
+        """Removes a line repeated across the site's pages, when it is template here."""
+        boilerplate = self.boilerplate
         key = boilerplate_key(line) if boilerplate else ""
         # The story's end is found before template lines are dropped: "Recommended Stories"
         # is on every page of a site, so it is also learned as a repeated line.
-        if key in boilerplate and not (in_body and furn.truncation_phrase(line)):
+        if key in boilerplate and not (self.in_body and self.furn.truncation_phrase(line)):
             # Repeated lines are template in the header, but inside the story only when they
             # are not prose: versions of one wire story share whole paragraphs.
-            if not (in_body and _is_prose(line)) and not _is_metadata_line(line):
-                layout.removed.append(line)
-                continue
+            if not (self.in_body and _is_prose(line)) and not _is_metadata_line(line):
+                self.layout.removed.append(line)
+                return True
             if COMMON_MARK + key in boilerplate:
-                repeated.add(line)
-        if in_body and furn.truncation_phrase(line):
-            if sum(len(p.split()) for p in layout.body) >= 50:
-                layout.removed.extend(it.text for it in items[index:])
-                break
-            layout.removed.append(line)  # too early to be the story's end: one line of furniture
-            continue
-        if item.bullet and skipping_card:
-            layout.removed.append(line)
-            continue
-        skipping_card = False
-        phrase = furn.furniture_phrase(line, in_header=not in_body)
+                self.repeated.add(line)
+        return False
+
+    def _furniture(self, item: Item) -> bool:
+        """Removes a known furniture line, and the bullets of a card it opens."""
+        line = item.text
+        if item.bullet and self.skipping_card:
+            self.layout.removed.append(line)
+            return True
+        self.skipping_card = False
+        phrase = self.furn.furniture_phrase(line, in_header=not self.in_body)
         if phrase is not None:
-            layout.removed.append(line)
-            skipping_card = phrase.endswith(":")
-            continue
-        following = items[index + 1].text if index + 1 < len(items) else ""
+            self.layout.removed.append(line)
+            self.skipping_card = phrase.endswith(":")
+            return True
+        return False
+
+    def _caption(self, item: Item, following: str) -> bool:
+        """Takes a photo caption (or the credit that ends the one before) to the captions."""
+        line, furn, layout = item.text, self.furn, self.layout
         if is_caption(line, furn) or (
             # A header line followed by a bare photo credit ("Credit…Pool photo") is its caption.
-            not in_body
+            not self.in_body
             and not item.bullet
             and not is_byline_like(line)
             and furn.caption_prefix_re.match(following)
@@ -242,40 +293,36 @@ def clean_text(
                 layout.captions[-1] += " " + merged
             else:
                 layout.captions.append(merged)
-            continue
-        if in_body:
-            if furn.is_credit_line(line):
-                layout.credits.append(line)
-            else:
-                layout.body.append(line)
-            continue
-        # Header.
-        titled = has_title or any(_headline_shaped(h) for h in header)
-        if item.bullet and titled and _is_prose(line):
-            in_body = True  # a story that opens with a list (trafilatura's "- " items)
-            layout.body.append(line)
-            continue
-        if item.bullet or _is_navigation(line, furn):
-            layout.removed.append(line)
-            set_aside.append((len(header), line))
-            continue
-        if not is_byline_like(line) and (DATELINE_RE.match(line) or (titled and _is_prose(line))):
-            in_body = True
-            layout.body.append(line)
-            continue
-        header.append(line)
+            return True
+        return False
 
-    _place_header(layout, header, has_title)
-    if not layout.body and (layout.header or set_aside):
-        # No paragraph looked like story prose (a list, a poem, a stub): keep what there is,
-        # in page order, bullets and all.
-        lines = list(layout.header)
-        offset = len(header) - len(layout.header)
-        for position, line in reversed(set_aside):
-            lines.insert(max(0, position - offset), line)
-        layout.body, layout.header = lines, []
-    _trim_tail(layout, furn, repeated)
-    return layout
+    def _header_item(self, item: Item) -> None:
+        """A header line, set aside (bullets, menus), or the story's first paragraph."""
+        line, layout = item.text, self.layout
+        titled = self.has_title or any(_headline_shaped(h) for h in self.header)
+        if item.bullet and titled and _is_prose(line):
+            self.in_body = True  # a story that opens with a list (trafilatura's "- " items)
+            layout.body.append(line)
+            return
+        if item.bullet or _is_navigation(line, self.furn):
+            layout.removed.append(line)
+            self.set_aside.append((len(self.header), line))
+            return
+        if not is_byline_like(line) and (DATELINE_RE.match(line) or (titled and _is_prose(line))):
+            self.in_body = True
+            layout.body.append(line)
+            return
+        self.header.append(line)
+
+
+def _keep_whole_page(layout: Layout, header: list[str], set_aside: list[tuple[int, str]]) -> None:
+    """No paragraph looked like story prose (a list, a poem, a stub): keep what there is,
+    in page order, bullets and all."""
+    lines = list(layout.header)
+    offset = len(header) - len(layout.header)
+    for position, line in reversed(set_aside):
+        lines.insert(max(0, position - offset), line)
+    layout.body, layout.header = lines, []
 
 
 def _headline_shaped(line: str) -> bool:

@@ -336,19 +336,41 @@ def _group_sample(root: Path, path: Path, target: SourceText, group: str) -> lis
         found, _ = read_sources(root, path)
         return _sample(found)
     if group.startswith("dir:"):
-        siblings = [
-            p
-            for p in sorted(path.parent.iterdir())
-            if p.is_file()
-            and is_supported(p)
-            and p.suffix.lower() not in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
-        ]
-        ids = sorted((sample_key(doc_id_for(root, p)), p) for p in siblings)
-        if len(ids) < BOILERPLATE_MIN_GROUP:
-            return [target]
-        sources: list[SourceText] = []
-        for _key, sibling in ids[:BOILERPLATE_SAMPLE]:
-            found, _ = read_sources(root, sibling)
-            sources.extend(s for s in found if boilerplate_group(s) == group)
-        return _sample(sources)
+        return folder_sample(root, group.removeprefix("dir:"))
     return [target]  # outlets spread over many files: the whole-corpus import learns those
+
+
+def folder_sample(root: Path, folder: str) -> list[SourceText]:
+    """The sample of group `dir:{folder}` that `import_corpus` learns the folder's repeated
+    lines from, read from that folder alone: its first `BOILERPLATE_SAMPLE` stories in
+    `sample_key` order. A file other than JSON holds one story, whose id is the file's path,
+    so the files are read in the order of their keys until that many gave one (at most twice
+    that many files). Empty when the folder has fewer than `BOILERPLATE_MIN_GROUP` files,
+    too few to learn from.
+
+    Args:
+        root: the corpus root.
+        folder: the folder, relative to `root`, with forward slashes ("" for the root).
+
+    Raises:
+        OSError: the folder cannot be listed.
+    """
+    group = f"dir:{folder}"
+    # Records of JSON files are grouped by their outlet, never by folder: not read here.
+    siblings = [
+        p
+        for p in (root / folder).iterdir()
+        if p.is_file()
+        and is_supported(p)
+        and p.suffix.lower() not in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
+    ]
+    if len(siblings) < BOILERPLATE_MIN_GROUP:
+        return []
+    ids = sorted((sample_key(doc_id_for(root, p)), p) for p in siblings)
+    sources: list[SourceText] = []
+    for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
+        found, _ = read_sources(root, path)
+        sources.extend(s for s in found if boilerplate_group(s) == group)
+        if len(sources) >= BOILERPLATE_SAMPLE:
+            break
+    return _sample(sources)

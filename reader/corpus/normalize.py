@@ -36,7 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NormalizedText", "fold", "non_ascii_chars", "normalize"]
+__all__ = ["NormalizedText", "fold", "fold_word", "non_ascii_chars", "normalize"]
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _DOUBLE_QUOTES = "“”„‟«»″〝〞〟＂"
@@ -246,6 +246,14 @@ def fold(text: str) -> str:
     folded = _map_lookalikes(folded)
     folded = folded.casefold()
     return _collapse_dashes(_collapse_spaces(folded))
+
+
+@lru_cache(maxsize=1 << 18)
+def fold_word(word: str) -> str:
+    """`fold` of one word (or any short string), cached: a corpus repeats its words far more
+    than it coins them, and the versions of a story share most of theirs. The word diff and
+    the related-stories name terms fold word by word through it."""
+    return fold(word)
 
 
 @lru_cache(maxsize=65536)

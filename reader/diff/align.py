@@ -44,6 +44,8 @@ _SEPARATOR_RE = re.compile(r"\n\s*\n\s*")
 _WORD_RE = re.compile(r"\w+")
 
 ItemKind = Literal["pair", "merge", "split", "delete", "insert", "move-out", "move-in"]
+_Pair = tuple[int, int, float]
+"""A paragraph of A, one of B, and their score."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +170,26 @@ def align_paragraphs(a_keys: list[str], b_keys: list[str]) -> tuple[list[AlignIt
     Returns:
         Items in display order, and whether bounds made the alignment coarser than usual.
     """
-    n, m = len(a_keys), len(b_keys)
-    a_of: dict[int, tuple[int, float]] = {}  # paired A index -> (B index, score)
-    b_taken: set[int] = set()
+    a_of, b_taken = _exact_pairs(a_keys, b_keys)
+    # Word strings only for paragraphs without an exact twin: only they are ever scored.
+    alphabet = _WordAlphabet()
+    wa = ["" if i in a_of else alphabet.encode(k) for i, k in enumerate(a_keys)]
+    wb = ["" if j in b_taken else alphabet.encode(k) for j, k in enumerate(b_keys)]
+    coarse = _fuzzy_pairs(wa, wb, a_of, b_taken)
+    anchors, moves = _anchors_and_moves(a_of, len(b_keys))
+    ordered, coarse_gap = _pairs_in_gaps(anchors, moves, wa, wb)
+    items, used_a, used_b = _merges_and_splits(ordered, moves, wa, wb)
+    out = _display_order(items, len(a_keys), len(b_keys), a_of, moves, used_a, used_b)
+    return out, coarse or coarse_gap
 
-    # 1. Exact keys, in order.
+
+def _exact_pairs(
+    a_keys: list[str], b_keys: list[str]
+) -> tuple[dict[int, tuple[int, float]], set[int]]:
+    """Step 1: paragraphs with the same key, paired in order. Returns each paired A index's
+    (B index, score), and the paired B indices."""
+    a_of: dict[int, tuple[int, float]] = {}
+    b_taken: set[int] = set()
     queue: dict[str, list[int]] = {}
     for j, key in enumerate(b_keys):
         queue.setdefault(key, []).append(j)
@@ -182,46 +199,60 @@ def align_paragraphs(a_keys: list[str], b_keys: list[str]) -> tuple[list[AlignIt
             j = js.pop(0)
             a_of[i] = (j, 100.0)
             b_taken.add(j)
+    return a_of, b_taken
 
-    # Word strings only for paragraphs without an exact twin: only they are ever scored.
-    alphabet = _WordAlphabet()
-    wa = ["" if i in a_of else alphabet.encode(k) for i, k in enumerate(a_keys)]
-    wb = ["" if j in b_taken else alphabet.encode(k) for j, k in enumerate(b_keys)]
 
-    # 2. Fuzzy pairs across the whole text, best first.
-    ra = [i for i in range(n) if i not in a_of]
-    rb = [j for j in range(m) if j not in b_taken]
-    coarse = False
-    if ra and rb:
-        if len(ra) * len(rb) <= MAX_PAIRS:
-            scores = process.cdist(
-                [wa[i] for i in ra], [wb[j] for j in rb], scorer=fuzz.ratio, score_cutoff=MATCH
-            )
-            found = [
-                (float(scores[x][y]), -abs(ra[x] - rb[y]), ra[x], rb[y])
-                for x, y in zip(*scores.nonzero(), strict=True)
-            ]
-            for score, _closeness, i, j in sorted(found, reverse=True):
-                if i not in a_of and j not in b_taken:
-                    a_of[i] = (j, score)
-                    b_taken.add(j)
-        else:
-            coarse = True
+def _fuzzy_pairs(
+    wa: list[str], wb: list[str], a_of: dict[int, tuple[int, float]], b_taken: set[int]
+) -> bool:
+    """Step 2: the unpaired paragraphs paired across the whole text, best score first, into
+    `a_of` and `b_taken`. True when there were too many to score (`MAX_PAIRS`): coarse."""
+    ra = [i for i in range(len(wa)) if i not in a_of]
+    rb = [j for j in range(len(wb)) if j not in b_taken]
+    if not ra or not rb:
+        return False
+    if len(ra) * len(rb) > MAX_PAIRS:
+        return True
+    scores = process.cdist(
+        [wa[i] for i in ra], [wb[j] for j in rb], scorer=fuzz.ratio, score_cutoff=MATCH
+    )
+    found = [
+        (float(scores[x][y]), -abs(ra[x] - rb[y]), ra[x], rb[y])
+        for x, y in zip(*scores.nonzero(), strict=True)
+    ]
+    for score, _closeness, i, j in sorted(found, reverse=True):
+        if i not in a_of and j not in b_taken:
+            a_of[i] = (j, score)
+            b_taken.add(j)
+    return False
 
-    # 3. Anchors in order; the other pairs are moves (or nothing, when weak).
+
+def _anchors_and_moves(
+    a_of: dict[int, tuple[int, float]], m: int
+) -> tuple[list[_Pair], dict[int, int]]:
+    """Step 3: the pairs in order (anchors), and the others good enough to be moves (A index
+    to B index); the rest are nothing."""
     pairs = sorted((i, j, s) for i, (j, s) in a_of.items())
     chain = set(_heaviest_increasing(pairs, m))
-    anchors: list[tuple[int, int, float]] = []
+    anchors: list[_Pair] = []
     moves: dict[int, int] = {}
     for k, (i, j, s) in enumerate(pairs):
         if k in chain:
             anchors.append((i, j, s))
         elif s >= MOVE:
             moves[i] = j
-    moved_b = {j: i for i, j in moves.items()}
+    return anchors, moves
 
-    # 4. In-order pairs inside the gaps between anchors.
-    ordered: list[tuple[int, int, float]] = []
+
+def _pairs_in_gaps(
+    anchors: list[_Pair], moves: dict[int, int], wa: list[str], wb: list[str]
+) -> tuple[list[_Pair], bool]:
+    """Step 4: the anchors, with in-order pairs inside the gaps between them; and whether a
+    gap was too large to pair (`MAX_GAP_PAIRS`): coarse."""
+    n, m = len(wa), len(wb)
+    moved_b = set(moves.values())
+    coarse = False
+    ordered: list[_Pair] = []
     bounds = [(-1, -1, 0.0), *anchors, (n, m, 0.0)]
     for (i0, j0, _), (i1, j1, s1) in itertools.pairwise(bounds):
         ga = [i for i in range(i0 + 1, i1) if i not in moves]
@@ -231,10 +262,16 @@ def align_paragraphs(a_keys: list[str], b_keys: list[str]) -> tuple[list[AlignIt
         ordered.extend(_pair_in_order(ga, gb, wa, wb))
         if i1 < n:
             ordered.append((i1, j1, s1))
+    return ordered, coarse
 
-    # 5. Merges and splits with a free neighbour.
+
+def _merges_and_splits(
+    ordered: list[_Pair], moves: dict[int, int], wa: list[str], wb: list[str]
+) -> tuple[list[AlignItem], set[int], set[int]]:
+    """Step 5: the in-order pairs as items, a pair that does better with a free neighbour
+    as a merge or split; and the A and B indices used (moves included)."""
     used_a = {i for i, _, _ in ordered} | set(moves)
-    used_b = {j for _, j, _ in ordered} | set(moved_b)
+    used_b = {j for _, j, _ in ordered} | set(moves.values())
     items: list[AlignItem] = []
     for i, j, s in ordered:
         if i in used_a and j in used_b and s < 100:
@@ -245,8 +282,21 @@ def align_paragraphs(a_keys: list[str], b_keys: list[str]) -> tuple[list[AlignIt
                 items.append(item)
                 continue
         items.append(AlignItem("pair", (i,), (j,), s))
+    return items, used_a, used_b
 
-    # Display order: between two aligned items, A's leftovers then B's.
+
+def _display_order(
+    items: list[AlignItem],
+    n: int,
+    m: int,
+    a_of: dict[int, tuple[int, float]],
+    moves: dict[int, int],
+    used_a: set[int],
+    used_b: set[int],
+) -> list[AlignItem]:
+    """The items with the leftovers: between two aligned items, A's (moved out or deleted)
+    then B's (moved in or inserted)."""
+    moved_b = {j: i for i, j in moves.items()}
     out: list[AlignItem] = []
     a_pos = b_pos = 0
     for item in [*items, AlignItem("pair", (n,), (m,))]:
@@ -264,7 +314,7 @@ def align_paragraphs(a_keys: list[str], b_keys: list[str]) -> tuple[list[AlignIt
         if item.a[0] < n:
             out.append(item)
         a_pos, b_pos = item.a[-1] + 1, item.b[-1] + 1
-    return out, coarse
+    return out
 
 
 def _merge_or_split(

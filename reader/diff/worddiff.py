@@ -17,10 +17,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
-from functools import lru_cache
 from itertools import accumulate
 
-from reader.corpus.normalize import fold
+from reader.corpus.normalize import fold_word
 from reader.diff.chunks import DiffChunk
 
 __all__ = ["MAX_TOKEN_PRODUCT", "Tokens", "tokenize", "word_chunks"]
@@ -50,12 +49,6 @@ class Tokens:
         return self.starts[i] + len(self.tokens[i].rstrip())
 
 
-@lru_cache(maxsize=1 << 16)
-def _fold_token(core: str) -> str:
-    """Folded form of one token, cached across diffs (a story's versions share words)."""
-    return fold(core)
-
-
 class KeyTable(dict[str, int]):
     """Interns token keys as ints, cached per distinct token text (whitespace included).
 
@@ -70,7 +63,7 @@ class KeyTable(dict[str, int]):
 
     def __missing__(self, token: str) -> int:
         core = token.rstrip()
-        key = _fold_token(core) if self.normalise else core
+        key = fold_word(core) if self.normalise else core
         ident = self._ids.setdefault(key, len(self._ids))
         self[token] = ident
         return ident

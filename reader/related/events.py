@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 from reader.base.cancel import CancelFn, Cancelled
-from reader.corpus.normalize import fold
+from reader.corpus.normalize import fold, fold_word
+from reader.corpus.sentences import OPENERS, SENTENCE_ENDS
 from reader.related import tokens
 
 THRESHOLD = 0.20
@@ -96,24 +97,10 @@ _NUMBER = re.compile(r"\d(?<![\w.,].)(?:[\d,.]*\d)?(?![\w])")
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
 _CAPITAL_RUN = re.compile(rf"[{_UPPER}](?<!\w.)[\w'’-]*(?:[ \t]+[{_UPPER}][\w'’-]*)*")
 """Capitalised words in a row ("Betty Ford Center"): each word and each adjacent pair count."""
-_BEFORE_SENTENCE = " \t\"“‘('"
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and text[i] in _BEFORE_SENTENCE:
-        i -= 1
-    return i < 0 or text[i] in "\n.!?:"
 
 
 F32 = npt.NDArray[np.float32]
 U32 = npt.NDArray[np.uint32]
-
-
-@lru_cache(maxsize=1 << 18)
-def _fold_token(token: str) -> str:
-    """`fold` of one word, cached: a corpus repeats its words far more than it coins them."""
-    return fold(token)
 
 
 @cache
@@ -226,14 +213,14 @@ def _capital_runs(text: str) -> tuple[list[bool], list[str | list[str]]]:
     initials: list[bool] = []
     found: list[str] = []
     for match in _CAPITAL_RUN.finditer(text):
-        i = match.start() - 1  # _opens_sentence, inline: called for every run
-        while i >= 0 and text[i] in _BEFORE_SENTENCE:
+        i = match.start() - 1  # sentences.opens_sentence, inline: called for every run
+        while i >= 0 and text[i] in OPENERS:
             i -= 1
-        initials.append(i < 0 or text[i] in "\n.!?:")
+        initials.append(i < 0 or text[i] in SENTENCE_ENDS)
         found.append(match.group())
     joined = "\n".join(found)
     if not joined.isascii():
-        return initials, [list(map(_fold_token, run.split())) for run in found]
+        return initials, [list(map(fold_word, run.split())) for run in found]
     low = joined.lower()
     while "--" in low:  # fold's one step on ASCII words besides lower
         low = low.replace("--", "-")
@@ -560,7 +547,11 @@ def columns_upto(
 
 
 def _best_per_node(
-    n: int, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray, k: int
+    n: int,
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    score: npt.NDArray[np.float32],
+    k: int,
 ) -> npt.NDArray[np.bool_]:
     """Mask of edges among the k best of either of their ends."""
     ends = np.concatenate([rows, cols])

@@ -183,8 +183,11 @@ class _Corpus:
                 continue
             found.append(in_snapshot.astype(np.int64))
             found.append(in_tail + self.n)
-        mates = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
-        return mates[mates != row]
+        mates: npt.NDArray[np.int64] = (
+            np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        )
+        others: npt.NDArray[np.int64] = mates[mates != row]
+        return others
 
     def frequent(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Signature entries of `rows` whose value more than `MAX_DF` stories hold."""
@@ -286,15 +289,48 @@ def relate_added(
     rows = np.array(sorted(tail_row[d] for d in added), dtype=np.int64)
     clusters = _Clusters(stored)
     out = Incremental()
-    tail_facts = {t.facts.doc_id: t.facts for t in tail}
+    facts_of = _Facts(tail, stored)
 
-    def facts_of(ids: Iterable[str]) -> list[DocFacts]:
+    version_links, links = _version_links(corpus, rows)
+    out.links.extend(links)
+    for row in rows.tolist():
+        doc = corpus.doc_id(row)
+        number = _join_versions(doc, version_links.get(doc, {}), clusters, facts_of)
+        if number is not None:
+            out.changed[number] = clusters.clusters[number]
+
+    for row in rows.tolist():
+        doc = corpus.doc_id(row)
+        near, cosines = _event_neighbours(corpus, row)
+        clusters.load([doc, *near])
+        joined = _join_event(doc, near, clusters, facts_of)
+        if joined is None:
+            continue
+        group, version = joined
+        out.changed[group] = clusters.clusters[group]
+        out.links.extend(_event_links(doc, near, cosines, group, version, clusters))
+    return out
+
+
+class _Facts:
+    """Articles' facts by id: the tail's held in memory, the others read from the store."""
+
+    def __init__(self, tail: Sequence[TailDoc], stored: Stored) -> None:
+        self.tail = {t.facts.doc_id: t.facts for t in tail}
+        self.stored = stored
+
+    def __call__(self, ids: Iterable[str]) -> list[DocFacts]:
         ids = list(dict.fromkeys(ids))
-        found = {d: tail_facts[d] for d in ids if d in tail_facts}
-        found |= stored.facts([d for d in ids if d not in found])
+        found = {d: self.tail[d] for d in ids if d in self.tail}
+        found |= self.stored.facts([d for d in ids if d not in found])
         return [found[d] for d in ids if d in found]
 
-    # Versions: candidates of the new rows only, verified as in a full run.
+
+def _version_links(
+    corpus: _Corpus, rows: npt.NDArray[np.int64]
+) -> tuple[dict[str, dict[str, float]], list[Link]]:
+    """The new rows' versions: their candidates alone, verified as in a full run. Returns
+    each linked story's containment by story (both ways), and the links (both ways)."""
     pair_parts = [np.stack([np.full(len(m), r), m], axis=1)
                   for r in rows.tolist() if len(m := corpus.bucket_mates(r))]  # fmt: skip
     pairs = np.concatenate(pair_parts) if pair_parts else np.empty((0, 2), dtype=np.int64)
@@ -303,6 +339,7 @@ def relate_added(
     links = verify_pairs(corpus.signatures(involved), corpus.shingles(involved), local,
                          corpus.frequent(involved))  # fmt: skip
     version_links: dict[str, dict[str, float]] = defaultdict(dict)
+    found: list[Link] = []
     for a, b, c, ka, kb in zip(links.rows.tolist(), links.cols.tolist(),
                                links.containment.tolist(), links.kept_row.tolist(),
                                links.kept_col.tolist(), strict=True):  # fmt: skip
@@ -311,69 +348,99 @@ def relate_added(
             continue  # two new articles: the pair came twice
         version_links[da][db] = c
         version_links[db][da] = c
-        out.links.append(Link(da, db, VERSIONS, c, ka, None, None))
-        out.links.append(Link(db, da, VERSIONS, c, kb, None, None))
+        found.append(Link(da, db, VERSIONS, c, ka, None, None))
+        found.append(Link(db, da, VERSIONS, c, kb, None, None))
+    return version_links, found
 
-    for row in rows.tolist():
-        doc = corpus.doc_id(row)
-        linked = version_links.get(doc, {})
-        clusters.load(linked)
-        to_originals = []
-        for other, c in linked.items():
-            number = clusters.version_of(other)
-            if number is not None and clusters.clusters[number].original == other:
-                to_originals.append((c, number))
-        if to_originals:
-            _c, number = max(to_originals)
-            members = facts_of([*clusters.clusters[number].members, doc])
-        else:
-            free = [d for d in linked if clusters.version_of(d) is None]
-            if not free:
-                continue
-            number = clusters.new_number()
-            members = facts_of([doc, *free])
-        clusters.put(number, _versions(members))
-        out.changed[number] = clusters.clusters[number]
 
-    # Events: the new rows' similarities to their candidates, as the full graph scores them.
-    for row in rows.tolist():
-        doc = corpus.doc_id(row)
-        others, cosines = corpus.event_scores(row)
-        w, n = cosines["words"], cosines["names"]
-        score = events.combined(w, n, cosines["specifics"], cosines["both_specific"])
-        own_day = int(corpus.days(np.array([row]))[0])
-        if own_day >= 0:
-            days = corpus.days(others)
-            score[(days >= 0) & (np.abs(days - own_day) > events.DATE_WINDOW_DAYS)] = 0.0
-        near = np.flatnonzero(score >= events.MIN_EDGE)
-        near_ids = {corpus.doc_id(int(others[j])): float(score[j]) for j in near.tolist()}
-        near_parts = {corpus.doc_id(int(others[j])): (float(w[j]), float(n[j]))
-                      for j in near.tolist()}  # fmt: skip
-        clusters.load([doc, *near_ids])
-        group = _event_group(doc, near_ids, clusters)
-        if group is None:
-            best = sorted((d for d in near_ids if clusters.event_of(d) is None),
-                          key=lambda d: -near_ids[d])  # fmt: skip
-            if not best or near_ids[best[0]] < events.THRESHOLD:
-                continue
-            group = clusters.new_number()
-            members = facts_of([best[0], doc])
-        else:
-            members = facts_of([*clusters.clusters[group].members, doc])
-        version = clusters.version_of(doc)
-        if version is not None:  # its versions without a group come along
-            members += facts_of(m for m in clusters.clusters[version].members
-                                if clusters.event_of(m) is None)  # fmt: skip
-        clusters.put(group, _event(members))
-        out.changed[group] = clusters.clusters[group]
-        in_group = set(clusters.clusters[group].members)
-        version_group = set(clusters.clusters[version].members) if version is not None else set()
-        for other, s in near_ids.items():
-            if other in in_group and other != doc and other not in version_group:
-                wj, nj = near_parts[other]
-                for a, b in ((doc, other), (other, doc)):
-                    out.links.append(Link(a, b, EVENT, s, None, wj, nj))
-    return out
+def _join_versions(
+    doc: str, linked: Mapping[str, float], clusters: _Clusters, facts_of: _Facts
+) -> int | None:
+    """Puts a new article in the version cluster of the original it is linked to most
+    strongly, or in a new one with the linked stories no cluster holds yet. Returns the
+    cluster changed, if any."""
+    clusters.load(linked)
+    to_originals = []
+    for other, c in linked.items():
+        number = clusters.version_of(other)
+        if number is not None and clusters.clusters[number].original == other:
+            to_originals.append((c, number))
+    if to_originals:
+        _c, number = max(to_originals)
+        members = facts_of([*clusters.clusters[number].members, doc])
+    else:
+        free = [d for d in linked if clusters.version_of(d) is None]
+        if not free:
+            return None
+        number = clusters.new_number()
+        members = facts_of([doc, *free])
+    clusters.put(number, _versions(members))
+    return number
+
+
+def _event_neighbours(
+    corpus: _Corpus, row: int
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """The stories a new row's similarity reaches `events.MIN_EDGE` with, as the full graph
+    scores them (dates too far apart score 0): each one's similarity, and its words and
+    names cosines."""
+    others, cosines = corpus.event_scores(row)
+    w, n = cosines["words"], cosines["names"]
+    score = events.combined(w, n, cosines["specifics"], cosines["both_specific"])
+    own_day = int(corpus.days(np.array([row]))[0])
+    if own_day >= 0:
+        days = corpus.days(others)
+        score[(days >= 0) & (np.abs(days - own_day) > events.DATE_WINDOW_DAYS)] = 0.0
+    near = np.flatnonzero(score >= events.MIN_EDGE)
+    near_ids = {corpus.doc_id(int(others[j])): float(score[j]) for j in near.tolist()}
+    near_parts = {corpus.doc_id(int(others[j])): (float(w[j]), float(n[j]))
+                  for j in near.tolist()}  # fmt: skip
+    return near_ids, near_parts
+
+
+def _join_event(
+    doc: str, near: Mapping[str, float], clusters: _Clusters, facts_of: _Facts
+) -> tuple[int, int | None] | None:
+    """Puts a new article in an event group (`_event_group`), or in a new pair with its best
+    unplaced neighbour; its versions without a group come along. Returns the group and the
+    article's version cluster, or None when it joins no group."""
+    group = _event_group(doc, near, clusters)
+    if group is None:
+        best = sorted((d for d in near if clusters.event_of(d) is None),
+                      key=lambda d: -near[d])  # fmt: skip
+        if not best or near[best[0]] < events.THRESHOLD:
+            return None
+        group = clusters.new_number()
+        members = facts_of([best[0], doc])
+    else:
+        members = facts_of([*clusters.clusters[group].members, doc])
+    version = clusters.version_of(doc)
+    if version is not None:  # its versions without a group come along
+        members += facts_of(m for m in clusters.clusters[version].members
+                            if clusters.event_of(m) is None)  # fmt: skip
+    clusters.put(group, _event(members))
+    return group, version
+
+
+def _event_links(
+    doc: str,
+    near: Mapping[str, float],
+    cosines: Mapping[str, tuple[float, float]],
+    group: int,
+    version: int | None,
+    clusters: _Clusters,
+) -> list[Link]:
+    """Event links (both ways) between a new article and the neighbours in its group that
+    are not its versions."""
+    in_group = set(clusters.clusters[group].members)
+    version_group = set(clusters.clusters[version].members) if version is not None else set()
+    links: list[Link] = []
+    for other, s in near.items():
+        if other in in_group and other != doc and other not in version_group:
+            wj, nj = cosines[other]
+            for a, b in ((doc, other), (other, doc)):
+                links.append(Link(a, b, EVENT, s, None, wj, nj))
+    return links
 
 
 def _event_group(doc: str, near: Mapping[str, float], clusters: _Clusters) -> int | None:

@@ -19,18 +19,15 @@ from typing import Any
 
 from reader.corpus.articles import build_article
 from reader.corpus.decoding import UnreadableText
-from reader.corpus.formats import JSON_SUFFIXES, JSONL_SUFFIXES
 from reader.corpus.importer import (
-    BOILERPLATE_SAMPLE,
     boilerplate_group,
     describe_os_error,
-    is_supported,
+    folder_sample,
     learn_boilerplate,
     read_file_bytes,
-    sample_key,
     sources_from_bytes,
 )
-from reader.corpus.model import Article, Problem, SourceText
+from reader.corpus.model import Article, Problem
 from reader.related.rows import FingerprintRow, fingerprint_rows
 from reader.store.documents import pack_raw
 from reader.store.schema import index_fields
@@ -144,34 +141,13 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-_RECORD_SUFFIXES = JSON_SUFFIXES | JSONL_SUFFIXES
-
-
 def learn_folder(root: Path, folder: str) -> dict[str, frozenset[str]]:
     """A folder's repeated lines, learned from the sample of its files an import reads."""
-    base = root / folder
     try:
-        # Records of JSON files are grouped by their outlet, never by folder: not read here.
-        siblings = [p for p in base.iterdir() if p.is_file() and is_supported(p)
-                    and p.suffix.lower() not in _RECORD_SUFFIXES]  # fmt: skip
+        sample = folder_sample(root, folder)
     except OSError:
         return {}
-    ids = sorted((sample_key(p.relative_to(root).as_posix()), p) for p in siblings)
-    sources: list[SourceText] = []
-    group = f"dir:{folder}"
-    # A file other than JSON holds one story, whose id is the file's path: in the order of
-    # their keys, the first files that give one are the import's sample.
-    for _key, path in ids[: BOILERPLATE_SAMPLE * 2]:
-        try:
-            data = read_file_bytes(path)
-        except (OSError, UnreadableText):
-            continue
-        found, _ = sources_from_bytes(root, path, data)
-        sources.extend(s for s in found if boilerplate_group(s) == group)
-        if len(sources) >= BOILERPLATE_SAMPLE:
-            break
-    sources.sort(key=lambda s: sample_key(s.id))
-    return learn_boilerplate(sources[:BOILERPLATE_SAMPLE])
+    return learn_boilerplate(sample)
 
 
 def file_digest(path: Path) -> str:

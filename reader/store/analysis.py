@@ -29,10 +29,17 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def fold_token(word: str) -> str:
+    """An index term: an ASCII word lower-cased, any other folded (`fold`).
+
+    Not `normalize.fold_word`, on purpose: on what `WORD_RE` finds the two agree (no
+    backtick, dash or blank in it), but this one also folds untokenised values (the ends of a
+    range query) and there only lowers ASCII ("a--b" stays "a--b", where `fold` gives
+    "a-b"); it is the index's definition of a term, which `_folded_terms` follows in C and
+    stored postings hold."""
     return word.lower() if word.isascii() else fold(word)
 
 
-class FoldingTokenizer(Tokenizer):
+class FoldingTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh ships no types
     """Whoosh tokenizer yielding folded words with their original positions and offsets."""
 
     def __eq__(self, other: object) -> bool:
@@ -133,7 +140,7 @@ class _OnePosition(dict[int, bytes]):
     cover most words of most texts."""
 
     def __missing__(self, pos: int) -> bytes:
-        value = pack_uint(1) + dumps([pos], 2)
+        value: bytes = pack_uint(1) + dumps([pos], 2)
         if len(self) < 1 << 16:
             self[pos] = value
         return value

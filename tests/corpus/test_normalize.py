@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader.corpus import normalize as normalize_module
-from reader.corpus.normalize import NormalizedText, fold, normalize
+from reader.corpus.normalize import NormalizedText, fold, fold_word, normalize
 
 try:
     from hypothesis import given, settings
@@ -121,6 +121,11 @@ def test_dash_run_is_one_dash_spanning_the_run() -> None:
     assert result.text == "a - b"
     assert result.to_original(2, 3) == (2, 6)
     assert result.to_original(0, len(result.text)) == (0, len(original))
+
+
+@pytest.mark.parametrize("word", ["Word", "U.S", "--", "`", "Chinа", "ﬁnal", "Straße", "É"])
+def test_fold_word_is_fold(word: str) -> None:
+    assert fold_word(word) == fold(word)
 
 
 def test_case_folds() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from reader.corpus import importer
 from reader.corpus.importer import ImportResult, import_corpus, load_article
 from reader.corpus.model import Article
 
@@ -300,6 +301,34 @@ def test_load_article_removes_the_site_template_as_the_import_does(
     root, articles = courier_site
     for doc_id, article in articles.items():
         assert load_article(root, doc_id) == article
+
+
+def test_load_article_samples_past_files_that_give_no_story(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder's sample is its first stories in key order: files among them that give no
+    story (empty ones here) are passed over, by `load_article` as by the import."""
+    sample = importer.BOILERPLATE_MIN_GROUP
+    monkeypatch.setattr(importer, "BOILERPLATE_SAMPLE", sample)
+    root = write_site(tmp_path / "courier", COURIER_STORIES)
+    story_keys = sorted(importer.sample_key(f"{s.slug}.txt") for s in COURIER_STORIES)
+    assert len(story_keys) > sample
+    # Two empty files that come before the last story of the sample: reading the first
+    # `sample` files alone would give too few stories to learn the site's template from.
+    empty = [name for name in (f"empty{n}.txt" for n in range(200))
+             if importer.sample_key(name) < story_keys[sample - 1]][:2]  # fmt: skip
+    assert len(empty) == 2
+    for name in empty:
+        (root / name).write_bytes(b"")
+    result = import_corpus(root)
+    assert sorted(s.id for s in importer.folder_sample(root, "")) == sorted(
+        f"{s.slug}.txt"
+        for s in COURIER_STORIES
+        if importer.sample_key(f"{s.slug}.txt") <= story_keys[sample - 1]
+    )
+    for article in result.articles:
+        assert BANNER not in article.body
+        assert load_article(root, article.id) == article
 
 
 @pytest.mark.parametrize("versions", [2, 3], ids=["two-versions", "three-versions"])

@@ -26,6 +26,7 @@ from whoosh.system import pack_uint
 
 from reader.corpus.importer import import_corpus
 from reader.corpus.normalize import fold, normalize
+from reader.corpus.sentences import opens_sentence
 from reader.related import events, fingerprints
 from reader.related.rows import FingerprintRow, fingerprint_rows
 from reader.store.analysis import WORD_RE, positions_postings
@@ -98,7 +99,7 @@ def _ref_term_counts(title: str | None, body: str, fold_: Fold) -> tuple[Counter
     specifics: Counter[str] = Counter(_REF_NUMBER.findall(text))
     names: Counter[str] = Counter()
     runs = [
-        (events._opens_sentence(text, m.start()), [fold_(t) for t in m.group().split()])
+        (opens_sentence(text, m.start()), [fold_(t) for t in m.group().split()])
         for m in _REF_CAPITAL_RUN.finditer(text)
     ]
     mid = {t for initial, run in runs for t in (run[1:] if initial else run)}
