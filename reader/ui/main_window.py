@@ -81,6 +81,16 @@ class MainWindow(QMainWindow):
         self._query = ""
         self._open_id: str | None = None
         self._summary = ""
+        self._resolution: Resolution | None = None
+        self.compare_view: CompareView | None = None
+        self.cluster_view: ClusterView | None = None
+        self._version_cluster: Cluster | None = None
+        self._event_group: Cluster | None = None
+        self._version_clusters: dict[str, Cluster] = {}
+        """Each article's version cluster, from the last relating run."""
+        self.timeline_view: StoryTimelineView | None = None
+        self._warm_jobs = JobRunner(self)
+        self._warmed = False
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.actions_by_id: dict[str, QAction] = {}
@@ -91,7 +101,20 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------------------
     def _build_widgets(self) -> None:
+        """Search bar and list beside the reading pane, the docks, the status bar.
+
+        Made in this order because Qt's default Tab order is the order widgets are made in.
+        """
         self.search_bar = SearchBar(self)
+        self._build_document_list()
+        self._build_central()
+        self._build_docks()
+        self._build_status_bar()
+        self._connect_search_bar()
+
+    def _build_document_list(self) -> None:
+        """The article list: newest first, one whole row selected, fixed-height rows (a long
+        corpus scrolls without measuring every row)."""
         self.model = DocumentTableModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("documentList")
@@ -115,6 +138,9 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(lambda _i: self.focus_article())
 
+    def _build_central(self) -> None:
+        """Search bar over the list on the left, the reading pane on the right; neither can be
+        collapsed away by dragging the splitter."""
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +157,9 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
+    def _build_docks(self) -> None:
+        """Entities and related stories on the right, problems below (shown when there are
+        some); the docks only ask, the window acts."""
         self.entities_dock = EntitiesDock(self)
         self.related_dock = RelatedDock(self)
         self.problems_dock = ProblemsDock(self)
@@ -143,22 +172,15 @@ class MainWindow(QMainWindow):
         self.entities_dock.rename_requested.connect(self._on_rename_entity)
         self.entities_dock.hide_requested.connect(self._on_hide_entity)
         self.entities_dock.merge_requested.connect(self._on_merge_entity)
-        self._resolution: Resolution | None = None
         self.related_dock.open_requested.connect(self.open_article)
         self.related_dock.view.selectionModel().currentRowChanged.connect(
             lambda *_a: self._on_related_selected()
         )
         self.related_dock.model.modelReset.connect(self._on_related_selected)
-        self.compare_view: CompareView | None = None
-        self.cluster_view: ClusterView | None = None
-        self._version_cluster: Cluster | None = None
-        self._event_group: Cluster | None = None
-        self._version_clusters: dict[str, Cluster] = {}
-        """Each article's version cluster, from the last relating run."""
-        self.timeline_view: StoryTimelineView | None = None
-        self._warm_jobs = JobRunner(self)
-        self._warmed = False
 
+    def _build_status_bar(self) -> None:
+        """The corpus summary, the hit counter, and a progress bar with Cancel shown while a
+        job runs."""
         self.status_label = QLabel(self)
         self.hit_label = QLabel(self)
         self.progress = QProgressBar(self)
@@ -174,15 +196,17 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.hit_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
+        self.reading_pane.hit_moved.connect(
+            lambda i, n: self.hit_label.setText(f"hit {i + 1} of {n}")
+        )
 
+    def _connect_search_bar(self) -> None:
+        """The search bar only says what the reader typed or pressed; the window acts on it."""
         self.search_bar.query_changed.connect(self._on_query)
         self.search_bar.step.connect(self.move_selection)
         self.search_bar.activated.connect(self._on_search_enter)
         self.search_bar.escaped.connect(self.clear_search)
         self.search_bar.set_history(self.settings.search_history)
-        self.reading_pane.hit_moved.connect(
-            lambda i, n: self.hit_label.setText(f"hit {i + 1} of {n}")
-        )
 
     def _action(self, action_id: str, slot: object, *, checkable: bool = False) -> QAction:
         entry = BY_ACTION[action_id]

@@ -170,7 +170,7 @@ class TimelinePlot(QWidget):
             tick = start.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
             while tick.hour % (step.seconds // 3600):
                 tick += dt.timedelta(hours=1)
-        ticks = []
+        ticks: list[dt.datetime] = []
         while tick < end and len(ticks) < 200:
             ticks.append(tick)
             tick += step
@@ -313,8 +313,9 @@ class StoryTimelineView(QWidget):
         self.list.itemActivated.connect(
             lambda item, _c: self.open_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
-        if self.list.topLevelItemCount():
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
         hint = QLabel(
             "◆ likely original · ● version of the story · ○ same event, other words. "
             "Click a story, or press Enter in the list, to open it.",

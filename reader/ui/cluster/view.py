@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.corpus.model import Article
-from reader.diff.collation import Collation, Kept, collate
+from reader.diff.collation import Collation, CollationRow, Kept, collate
 from reader.related.timeline import story_timeline
 from reader.ui.cluster.timeline import TimelinePlot
 from reader.ui.jobs import JobRunner
@@ -127,7 +127,30 @@ class ClusterView(QWidget):
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
-        assert self.collation is not None
+        """Lay the drawn collation out: header, timeline, legend, then base | versions.
+
+        The timeline is made last though shown second: Qt's default Tab order is the order
+        widgets are made in, and this keeps the base and the versions first.
+        """
+        header = self._header()
+        legend = self._legend()
+        base = self._base_paragraphs()
+        side = self._versions_side()
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(base)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([780, 620])
+        self.timeline = self._timeline_plot()
+        layout = self._layout
+        layout.addWidget(header)
+        layout.addWidget(self.timeline)
+        layout.addLayout(legend)
+        layout.addWidget(splitter, 1)
+
+    def _header(self) -> QLabel:
+        """Which story is the base, so the reader knows what the bars are measured against."""
         n = len(self.versions)
         header = QLabel(
             f"<b>Base:</b> {_escape(self.base.title or self.base.id)} — "
@@ -136,49 +159,89 @@ class ClusterView(QWidget):
             self,
         )
         header.setWordWrap(True)
+        return header
+
+    def _legend(self) -> QHBoxLayout:
+        """What the cell colours mean: the bars are unreadable without it."""
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Kept by — cell n is version n on the right:", self))
         for status in ("whole", "edited", "none"):
             legend.addWidget(_swatch(status, self))
             legend.addWidget(QLabel(STATUS_TEXT[status], self))
         legend.addStretch(1)
+        return legend
 
+    def _base_paragraphs(self) -> QScrollArea:
+        """The base text, one line per paragraph with its kept-by bar, in a scroll area."""
+        assert self.collation is not None
         paragraphs = QWidget(self)
         grid = QVBoxLayout(paragraphs)
         grid.setSpacing(8)
         for row in self.collation.rows:
-            line = QHBoxLayout()
-            number = QLabel(f"¶{row.paragraph + 1}", paragraphs)
-            number.setStyleSheet("color: #777;")
-            number.setFixedWidth(30)
-            line.addWidget(number, 0, Qt.AlignmentFlag.AlignTop)
-            bar = QWidget(paragraphs)
-            bar_layout = QHBoxLayout(bar)
-            bar_layout.setContentsMargins(0, 3, 0, 0)
-            bar_layout.setSpacing(2)
-            cells = []
-            for article, kept in zip(self.versions, row.kept, strict=True):
-                cell = _swatch(kept.status, bar)
-                cell.setToolTip(cell_tooltip(article, kept))
-                bar_layout.addWidget(cell)
-                cells.append(cell)
-            self.cells.append(cells)
-            bar.setFixedWidth(max(1, n) * (CELL_SIZE + 2) + 4)
-            line.addWidget(bar, 0, Qt.AlignmentFlag.AlignTop)
-            start, end = row.span
-            text = QLabel(self.collation.texts[0][start:end], paragraphs)
-            text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if row.kept_by == 0 and n:
-                text.setStyleSheet("color: #777;")
-            line.addWidget(text, 1)
-            grid.addLayout(line)
+            grid.addLayout(self._paragraph_line(row, paragraphs))
         grid.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(paragraphs)
         scroll.setObjectName("clusterBase")
+        return scroll
 
+    def _paragraph_line(self, row: CollationRow, parent: QWidget) -> QHBoxLayout:
+        """One base paragraph: its number, its kept-by bar, its text (grey when no one kept it)."""
+        assert self.collation is not None
+        n = len(self.versions)
+        line = QHBoxLayout()
+        number = QLabel(f"¶{row.paragraph + 1}", parent)
+        number.setStyleSheet("color: #777;")
+        number.setFixedWidth(30)
+        line.addWidget(number, 0, Qt.AlignmentFlag.AlignTop)
+        line.addWidget(self._kept_by_bar(row, parent), 0, Qt.AlignmentFlag.AlignTop)
+        start, end = row.span
+        text = QLabel(self.collation.texts[0][start:end], parent)
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if row.kept_by == 0 and n:
+            text.setStyleSheet("color: #777;")
+        line.addWidget(text, 1)
+        return line
+
+    def _kept_by_bar(self, row: CollationRow, parent: QWidget) -> QWidget:
+        """One cell per version, coloured by what it kept of this paragraph (noted in `cells`)."""
+        bar = QWidget(parent)
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(0, 3, 0, 0)
+        bar_layout.setSpacing(2)
+        cells = []
+        for article, kept in zip(self.versions, row.kept, strict=True):
+            cell = _swatch(kept.status, bar)
+            cell.setToolTip(cell_tooltip(article, kept))
+            bar_layout.addWidget(cell)
+            cells.append(cell)
+        self.cells.append(cells)
+        bar.setFixedWidth(max(1, len(self.versions)) * (CELL_SIZE + 2) + 4)
+        return bar
+
+    def _versions_side(self) -> QWidget:
+        """The versions by date above the current one's additions, with a hint on what a
+        click does."""
+        self._build_version_tree()
+        hint = QLabel("Click a version (or press Enter) to compare it with the base.", self)
+        hint.setWordWrap(True)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel("<b>Versions by date</b>", side))
+        side_split = QSplitter(Qt.Orientation.Vertical, side)
+        side_split.addWidget(self.tree)
+        side_split.addWidget(self.additions_pane)
+        side_split.setSizes([320, 480])
+        side_layout.addWidget(side_split, 1)
+        side_layout.addWidget(hint)
+        return side
+
+    def _build_version_tree(self) -> None:
+        """The version list and the additions pane it drives; the first version is current,
+        so its additions show at once."""
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("clusterVersions")
         self.tree.setHeaderLabels(["Version", "Source", "Date", "Kept", "Added"])
@@ -204,35 +267,15 @@ class ClusterView(QWidget):
         first = self.tree.topLevelItem(0)
         if first is not None:
             self.tree.setCurrentItem(first)
-        hint = QLabel("Click a version (or press Enter) to compare it with the base.", self)
-        hint.setWordWrap(True)
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel("<b>Versions by date</b>", side))
-        side_split = QSplitter(Qt.Orientation.Vertical, side)
-        side_split.addWidget(self.tree)
-        side_split.addWidget(self.additions_pane)
-        side_split.setSizes([320, 480])
-        side_layout.addWidget(side_split, 1)
-        side_layout.addWidget(hint)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([780, 620])
+    def _timeline_plot(self) -> TimelinePlot:
+        """When each outlet ran the story; a click opens that story in the window."""
         ids = [a.id for a in (self.base, *self.versions)]
         timeline = story_timeline([self.base, *self.versions], ids, (self.base.id,))
-        self.timeline = TimelinePlot(timeline, self)
-        self.timeline.entry_activated.connect(self.open_requested)
-        self.timeline.setToolTip("When each outlet ran it: click a story to open it")
-        layout = self._layout
-        layout.addWidget(header)
-        layout.addWidget(self.timeline)
-        layout.addLayout(legend)
-        layout.addWidget(splitter, 1)
+        plot = TimelinePlot(timeline, self)
+        plot.entry_activated.connect(self.open_requested)
+        plot.setToolTip("When each outlet ran it: click a story to open it")
+        return plot
 
     def _version_item(self, v: int, article: Article) -> QTreeWidgetItem:
         assert self.collation is not None

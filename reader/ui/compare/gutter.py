@@ -18,7 +18,7 @@ from reader.diff.chunks import LABEL_TEXT, AlignedRow
 from reader.ui.compare.colours import DELETED, INSERTED, MOVED, STYLE
 
 if TYPE_CHECKING:
-    from reader.ui.compare.view import CompareView
+    from reader.ui.compare.view import CompareView, Side
 
 GUTTER_WIDTH = 150
 _OWN_KINDS = ("added", "removed", "moved", "merged", "split")
@@ -64,15 +64,15 @@ class ChangeGutter(QWidget):
         viewport = self.view.pane_a.viewport()
         return float(viewport.mapTo(self.view, QPoint()).y() - self.mapTo(self.view, QPoint()).y())
 
-    def row_y(self, side: str, row: int) -> float:
+    def row_y(self, side: Side, row: int) -> float:
         """The gutter y of a row's top on one side, at the current scroll."""
         view = self.view
         pane = view.pane_a if side == "a" else view.pane_b
         return view.row_tops[side][row] - pane.verticalScrollBar().value() + self._offset()
 
-    def _row_height(self, side: str, row: int) -> float:
+    def _row_height(self, side: Side, row: int) -> float:
         tops = self.view.row_tops[side]
-        end = tops[row + 1] if row + 1 < len(tops) else self.view.doc_height(side)  # type: ignore[arg-type]
+        end = tops[row + 1] if row + 1 < len(tops) else self.view.doc_height(side)
         return end - tops[row]
 
     def paintEvent(self, _event: QPaintEvent) -> None:

@@ -116,6 +116,31 @@ class CompareView(QWidget):
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
+        """Options above, then summary, titles and the panes; the panes scroll together.
+
+        The panes are made first though shown last: Qt's default Tab order is the order
+        widgets are made in, and this puts the text before the options.
+        """
+        self._build_panes()
+        self.summary = QLabel(self)
+        self.summary.setObjectName("compareSummary")
+        self.summary.setWordWrap(True)
+        self.entity_label = QLabel(self)
+        self.entity_label.setObjectName("compareEntities")
+        self.entity_label.setWordWrap(True)
+        top = self._options_row()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.entity_label)
+        layout.addLayout(self._titles_row())
+        layout.addLayout(self._panes_row(), 1)
+        self._link_scrolling()
+        self._build_actions()
+        self.resize(1300, 800)
+
+    def _build_panes(self) -> None:
+        """The two sides' titles and texts, the change gutter between them, the overview strip."""
         self.title_a = QLabel(self)
         self.title_b = QLabel(self)
         for label in (self.title_a, self.title_b):
@@ -126,12 +151,9 @@ class CompareView(QWidget):
         self.gutter = ChangeGutter(self)
         self.gutter.clicked.connect(self.go_to_row)
         self.overview = OverviewStrip(self)
-        self.summary = QLabel(self)
-        self.summary.setObjectName("compareSummary")
-        self.summary.setWordWrap(True)
-        self.entity_label = QLabel(self)
-        self.entity_label.setObjectName("compareEntities")
-        self.entity_label.setWordWrap(True)
+
+    def _options_row(self) -> QHBoxLayout:
+        """What the reader can change about the comparison, and the colour legend."""
         self.normalise = QCheckBox("Ignore style (quotes, dashes, case, look-alike letters)", self)
         self.normalise.setChecked(True)
         self.normalise.toggled.connect(lambda _on: self.compute())
@@ -165,24 +187,30 @@ class CompareView(QWidget):
         top.addWidget(legend)
         top.addWidget(self.swap_button)
         top.addWidget(self.export_button)
+        return top
+
+    def _titles_row(self) -> QHBoxLayout:
+        """The titles, spaced so each sits over its own pane (not over the gutter or strip)."""
         titles = QHBoxLayout()
         titles.addWidget(self.title_a, 1)
         titles.addSpacing(GUTTER_WIDTH)
         titles.addWidget(self.title_b, 1)
         titles.addSpacing(self.overview.width())
+        return titles
+
+    def _panes_row(self) -> QHBoxLayout:
+        """A | gutter | B | overview, with no gaps: the gutter's curves meet the panes' edges."""
         panes = QHBoxLayout()
         panes.setSpacing(0)
         panes.addWidget(self.pane_a, 1)
         panes.addWidget(self.gutter)
         panes.addWidget(self.pane_b, 1)
         panes.addWidget(self.overview)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.entity_label)
-        layout.addLayout(titles)
-        layout.addLayout(panes, 1)
+        return panes
 
+    def _link_scrolling(self) -> None:
+        """Each pane's scrolling moves the other, and a resize realigns the rows (once the
+        layout has settled, hence the zero-delay timer)."""
         for pane, side in ((self.pane_a, "a"), (self.pane_b, "b")):
             bar = pane.verticalScrollBar()
             bar.valueChanged.connect(lambda v, s=side: self._on_scrolled(s, v))
@@ -194,6 +222,8 @@ class CompareView(QWidget):
         self._realign_timer = QTimer(self, singleShot=True, interval=0)
         self._realign_timer.timeout.connect(self.realign)
 
+    def _build_actions(self) -> None:
+        """Alt+Down / Alt+Up between changes, live only while this view has the focus."""
         self.actions_by_id: dict[str, QAction] = {}
         for action_id, slot in (
             ("compare.next_change", lambda: self.step_change(1)),
@@ -206,7 +236,6 @@ class CompareView(QWidget):
             action.triggered.connect(slot)
             self.addAction(action)
             self.actions_by_id[action_id] = action
-        self.resize(1300, 800)
 
     # -- the diff --------------------------------------------------------------------------
     def compute(self) -> None:
@@ -402,13 +431,13 @@ class CompareView(QWidget):
         for i in range(len(anchors["a"])):
             ahead = (natural["b"][i] + padding["b"]) - (natural["a"][i] + padding["a"])
             if abs(ahead) > 0.01:
-                side: Side = "a" if ahead > 0 else "b"
-                number = blocks[side][i]
+                behind: Side = "a" if ahead > 0 else "b"
+                number = blocks[behind][i]
                 if number > 0:  # below the block above the anchor
-                    margins[side].setdefault(number - 1, [0.0, 0.0])[1] += abs(ahead)
+                    margins[behind].setdefault(number - 1, [0.0, 0.0])[1] += abs(ahead)
                 else:
-                    margins[side].setdefault(0, [0.0, 0.0])[0] += abs(ahead)
-                padding[side] += abs(ahead)
+                    margins[behind].setdefault(0, [0.0, 0.0])[0] += abs(ahead)
+                padding[behind] += abs(ahead)
             for s in both:
                 tops[s].append(natural[s][i] + padding[s])
         for side in both:

@@ -119,7 +119,7 @@ class EntitiesDock(QDockWidget):
         menu.addAction("Show its articles", lambda: self.entity_activated.emit(name, entity_type))
         menu.addAction("Rename…", lambda: self.rename_requested.emit(name, entity_type))
         merge = menu.addMenu("Merge into")
-        others = [r for r in self.model._rows if r[1] == entity_type and r[0] != name][:30]
+        others = [r for r in self.model.rows() if r[1] == entity_type and r[0] != name][:30]
         for other, _t, _c in others:
             merge.addAction(other, partial(self.merge_requested.emit, name, entity_type, other))
         merge.setEnabled(bool(others))

@@ -39,3 +39,7 @@ class TupleTableModel(ReadOnlyTableModel):
 
     def row(self, row: int) -> tuple[Any, ...]:
         return self._rows[row]
+
+    def rows(self) -> tuple[tuple[Any, ...], ...]:
+        """Every row, in model order: a copy, so a caller cannot change the model under Qt."""
+        return tuple(self._rows)
