@@ -21,10 +21,12 @@ from reader.services.lookup import (
     article_entities,
     corpus_entities,
     entity_changes,
+    entity_query,
     hide_entity,
     merge_entities,
 )
 from reader.store.search import Searcher
+from tests.conftest import kill_when, write_news
 
 
 @pytest.fixture
@@ -140,3 +142,95 @@ def test_extraction_needs_a_built_index(sample_dir: Path, tmp_path: Path) -> Non
     with pytest.raises(ValueError, match="index first"):
         extract_entities(CorpusIndex(sample_dir, tmp_path / "none"), pipeline="gazetteer")
     assert not (tmp_path / "none" / "store.sqlite").exists()
+
+
+_EXTRACT_AND_SAY = """
+import sys
+
+import reader.services.extract as extract
+from reader.services.build import CorpusIndex
+
+extract.BATCH_CHARS = 2000  # two or three stories a batch: a commit every few stories
+
+
+def progress(done, total, what):
+    print(done, total, flush=True)
+
+
+extract.extract_entities(CorpusIndex(sys.argv[1], sys.argv[2]), pipeline="gazetteer",
+                         progress=progress)
+print("finished", flush=True)
+"""
+
+
+def _extracted_after(line: str, batches: bool) -> bool:
+    """A progress line of the child, said after each batch's commit: one batch committed, most
+    to come (`batches`), or the last one committed, the search index's entity fields next."""
+    done, total = (int(n) for n in line.split()[:2]) if line[0].isdigit() else (0, -1)
+    return 0 < done < total if batches else done == total
+
+
+@pytest.mark.parametrize("moment", ["batches", "search index"])
+def test_kill_9_during_extraction_keeps_results_and_the_next_run_completes(
+    tmp_path: Path, moment: str
+) -> None:
+    """Extraction killed with SIGKILL (its worker too) after its first batch, or after its last
+    batch and before the search index has the new entity fields: the previous results and the
+    committed batches stay readable, and the next run extracts only the rest, gives the search
+    index every article, and ends as an uninterrupted run on a fresh index does."""
+    root = tmp_path / "corpus"
+    first = write_news(root, range(30))
+    corpus_index = CorpusIndex(root, tmp_path / "index")
+    corpus_index.update()
+    extract_entities(corpus_index, pipeline="gazetteer")
+    total = first + write_news(root, range(30, 250))
+    corpus_index.update()
+    with corpus_index.open_entity_store() as store:
+        indexed_before = store.indexed()
+        mentions_before = store.mentions()
+    with Searcher(corpus_index) as searcher:
+        boston_before = searcher.search('place:"Boston"').total
+    assert len(indexed_before) == first and boston_before > 0
+
+    kill_when(_EXTRACT_AND_SAY, [str(root), str(corpus_index.directory)],
+              lambda line: _extracted_after(line, moment == "batches"),
+              tmp_path / "child.err")  # fmt: skip
+
+    # What the killed run committed is there and readable; it did not finish.
+    with corpus_index.open_entity_store() as store:
+        kept = len(store.extracted())
+        mentions = store.mentions()
+        assert store.indexed() == indexed_before
+    assert {d: mentions[d] for d in mentions_before} == mentions_before
+    if moment == "batches":
+        assert first < kept < total
+    else:
+        assert kept == total
+    assert ("PLACE", "Boston") in {(e.type, e.name) for e in corpus_entities(corpus_index)}
+    assert corpus_index.health() is None
+    with Searcher(corpus_index) as searcher:
+        assert searcher.search("case").total == total
+        assert searcher.search('place:"Boston"').total >= boston_before
+
+    # The next run extracts only what is missing, and gives the search index every article.
+    report = extract_entities(corpus_index, pipeline="gazetteer")
+    assert (report.processed, report.unchanged) == (total - kept, kept)
+    assert report.index_updated >= total - first
+
+    fresh = CorpusIndex(root, tmp_path / "fresh")
+    fresh.update()
+    extract_entities(fresh, pipeline="gazetteer")
+    with corpus_index.open_entity_store() as store, fresh.open_entity_store() as uninterrupted:
+        assert len(store.extracted()) == total
+        assert store.extracted() == uninterrupted.extracted()
+        assert store.mentions() == uninterrupted.mentions()
+        assert store.indexed() == uninterrupted.indexed()
+    entities = corpus_entities(corpus_index)
+    assert entities == corpus_entities(fresh)
+    with Searcher(corpus_index) as searcher, Searcher(fresh) as uninterrupted:
+        for entity in entities[:12]:
+            query = entity_query(entity)
+            hits = searcher.search(query, pagelen=total, snippets=False).hits
+            again = uninterrupted.search(query, pagelen=total, snippets=False).hits
+            assert sorted(h.id for h in hits) == sorted(h.id for h in again)
+            assert {h.id for h in hits} == set(entity.docs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 from reader.main import main
 from reader.related import events
 from reader.related.clusters import DocFacts, order_versions
+from reader.related.fingerprints import SIGNATURE_VERSION
 from reader.services.build import CorpusIndex
 from reader.services.relate import (
     clusters_of,
@@ -22,6 +25,7 @@ from reader.services.relate import (
     relate_corpus,
     related_stories,
 )
+from tests.conftest import kill_when, write_news
 
 
 @pytest.fixture
@@ -221,3 +225,108 @@ def test_an_unrelated_added_article_changes_no_cluster(sample_dir: Path, tmp_pat
     assert relate_corpus(corpus_index).incremental == 1
     assert corpus_clusters(corpus_index) == before
     assert clusters_of(corpus_index, "bridge.txt") == (None, None)
+
+
+_RELATE_AND_SAY = """
+import sys
+
+import reader.services.relate as relate
+from reader.services.build import CorpusIndex
+
+relate._FINGERPRINT_BATCH = 20  # a commit every 20 fingerprints
+
+
+def progress(done, total, what):
+    print(what, done, total, flush=True)
+
+
+relate.relate_corpus(CorpusIndex(sys.argv[1], sys.argv[2]), progress=progress)
+print("finished", flush=True)
+"""
+
+
+_SNAPSHOT_KEY = "SELECT value FROM related_meta WHERE key = 'snapshot'"
+
+
+def _snapshots(corpus_index: CorpusIndex) -> list[str]:
+    return sorted(p.name for p in corpus_index.directory.glob("related-snapshot-*"))
+
+
+def _stored(corpus_index: CorpusIndex, sql: str) -> Any:
+    with closing(sqlite3.connect(corpus_index.store_path)) as db:
+        return db.execute(sql).fetchone()[0]
+
+
+@pytest.mark.parametrize("moment", ["fingerprints", "snapshot"])
+def test_kill_9_during_relating_keeps_results_and_the_next_run_completes(
+    tmp_path: Path, moment: str
+) -> None:
+    """Relating killed with SIGKILL after a batch of fingerprints (of articles whose
+    fingerprints are of an older method), or while it writes the snapshot of its results: the
+    previous results answer as before, and the next run completes with the clusters of an
+    uninterrupted run on a fresh index (and removes the killed run's half snapshot)."""
+    root = tmp_path / "corpus"
+    write_news(root, range(250))
+    corpus_index = CorpusIndex(root, tmp_path / "index")
+    corpus_index.update()
+    relate_corpus(corpus_index)
+    # Too many new stories to relate them one by one against the snapshot, and a changed one:
+    # the next run relates the whole corpus.
+    write_news(root, range(250, 500))
+    changed = root / "e000" / "e00003c.txt"
+    changed.write_text(changed.read_text("utf-8").replace("spoke in", "was heard in"), "utf-8")
+    corpus_index.update()
+    total = _stored(corpus_index, "SELECT COUNT(*) FROM docs")
+    if moment == "fingerprints":  # as a new SIGNATURE_VERSION finds them
+        with closing(sqlite3.connect(corpus_index.store_path)) as db, db:
+            db.execute("UPDATE related_fingerprints SET version = version - 1")
+    clusters = corpus_clusters(corpus_index)
+    sample = ["e000/e00003a.txt", "e000/e00003c.txt", "e001/e00100b.txt", "e002/e00200a.txt"]
+    answers = {doc: related_stories(corpus_index, doc).to_json() for doc in sample}
+    key = _stored(corpus_index, _SNAPSHOT_KEY)
+    snapshots = _snapshots(corpus_index)
+    assert snapshots == [f"related-snapshot-{key}"]
+    assert len(clusters) > 100 and all(answers.values())
+
+    def ready(line: str) -> bool:
+        parts = line.split()
+        if moment == "fingerprints":
+            return parts[0] == "fingerprints" and int(parts[1]) > 0
+        if parts[0] != "storing":
+            return False
+        # Related, links being made: the new snapshot's folder is next, then the results.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if _snapshots(corpus_index) != snapshots:
+                return True
+        return False
+
+    kill_when(_RELATE_AND_SAY, [str(root), str(corpus_index.directory)], ready,
+              tmp_path / "child.err")  # fmt: skip
+
+    # The previous results answer as before; the stored snapshot is still the one they name.
+    assert not is_current(corpus_index)
+    assert corpus_clusters(corpus_index) == clusters
+    assert {doc: related_stories(corpus_index, doc).to_json() for doc in sample} == answers
+    assert _stored(corpus_index, _SNAPSHOT_KEY) == key
+    current = f"SELECT COUNT(*) FROM related_fingerprints WHERE version = {SIGNATURE_VERSION}"
+    kept = _stored(corpus_index, current)
+    if moment == "fingerprints":
+        assert 0 < kept < total  # the committed batches are kept
+        assert _snapshots(corpus_index) == snapshots
+    else:
+        assert kept == total
+        assert len(_snapshots(corpus_index)) == 2 and snapshots[0] in _snapshots(corpus_index)
+
+    report = relate_corpus(corpus_index)
+    assert not report.up_to_date and report.incremental == 0
+    assert report.fingerprinted == total - kept
+    assert report.documents == total and is_current(corpus_index)
+    assert _snapshots(corpus_index) == [f"related-snapshot-{_stored(corpus_index, _SNAPSHOT_KEY)}"]
+
+    fresh = CorpusIndex(root, tmp_path / "fresh")
+    fresh.update()
+    relate_corpus(fresh)
+    assert corpus_clusters(corpus_index) == corpus_clusters(fresh)
+    for doc in sample:
+        assert related_stories(corpus_index, doc) == related_stories(fresh, doc)
