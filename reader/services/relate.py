@@ -201,115 +201,144 @@ def relate_corpus(
     if entities is None:
         entities = stored_entities(corpus_index)
     with corpus_index.lock(), closing(_connect(corpus_index)) as db:
-        _relate(db, corpus_index.directory, report, progress, cancel, entities)
+        _Relating(db, corpus_index.directory, report, progress, cancel, entities).run()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _relate(
-    db: sqlite3.Connection,
-    directory: Path,
-    report: RelateReport,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-    entities: Mapping[str, Iterable[str]] | None,
-) -> None:
-    """Nothing, the added articles alone, or the whole corpus: whichever the change log and
-    the snapshot allow."""
-    pending = _pending(db, entities)
-    if pending is not None and pending.nothing:
-        report.up_to_date = True
-        report.documents = storage.document_count(db)
-        with storage.transaction(db):
-            storage.clear_changes(db)  # rewrites of unchanged articles
-        return
-    added_only = pending is not None and not pending.changed_or_removed
-    if added_only and _relate_incrementally(
-        db, directory, report, pending.added if pending else [], progress, cancel, entities
-    ):
-        return
-    # No usable snapshot (never written, stale or damaged), or too much added since it:
-    # relate the corpus, which writes a new one.
-    _relate_all(db, directory, report, progress, cancel, entities)
+@dataclass
+class _Relating:
+    """One relating run: the store's connection, the index folder (for the snapshot), what
+    the caller asked for, and the report it fills."""
 
+    db: sqlite3.Connection
+    directory: Path
+    report: RelateReport
+    progress: ProgressFn | None
+    cancel: CancelFn | None
+    entities: Mapping[str, Iterable[str]] | None
 
-def _relate_incrementally(
-    db: sqlite3.Connection,
-    directory: Path,
-    report: RelateReport,
-    added: list[str],
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-    entities: Mapping[str, Iterable[str]] | None,
-) -> bool:
-    """Relate only the added articles when few were added since the snapshot; False when the
-    whole corpus must be related instead."""
-    total = storage.document_count(db)
-    if not incremental.applies(len(added), total):
-        return False
-    _fingerprint(db, report, storage.missing_fingerprints(db, added), progress, cancel)
-    with timed(report.stages, "load"):
-        snap = related_snapshot.load(directory, storage.get_meta(db, "snapshot"))
-    before = json.loads(storage.get_meta(db, "since") or "[]")  # since the snapshot
-    since = sorted(set(before) | set(added))
-    if (
-        snap is None
-        or len(snap) + len(before) != storage.covered_count(db)
-        or not incremental.applies(len(since), total)
-    ):
-        return False
-    _relate_added(db, report, snap, since, added, entities)
-    return True
-
-
-def _relate_all(
-    db: sqlite3.Connection,
-    directory: Path,
-    report: RelateReport,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-    entities: Mapping[str, Iterable[str]] | None,
-) -> None:
-    """Fingerprint what is missing, relate every article, store the results and a snapshot."""
-    with storage.transaction(db):
-        storage.prune_fingerprints(db)
-    _fingerprint(db, report, storage.missing_fingerprints(db), progress, cancel)
-    current = dict(storage.corpus_state(db))
-    with timed(report.stages, "load"):
-        loaded = storage.load_fingerprints(db)
-    report.documents = len(loaded.facts)
-    check(cancel)
-    relations = relate_arrays(loaded, entities=entities, cancel=cancel, stages=report.stages,
-                              progress=progress)  # fmt: skip
-    report.candidate_pairs = relations.links.candidates
-    report.version_links = len(relations.links.rows)
-    report.version_clusters = len(relations.versions)
-    report.event_groups = len(relations.events)
-    ids = [f.doc_id for f in loaded.facts]
-    with timed(report.stages, "store"):
-        position = {doc_id: i for i, doc_id in enumerate(ids)}
-        stored = list(version_link_rows(ids, relations.links))
-        stored.extend(event_link_rows(ids, relations.graph, relations.groups,
-                                      relations.versions, position))  # fmt: skip
-    with timed(report.stages, "snapshot"):
-        key = related_snapshot.write(directory, ids, loaded.signatures, loaded.shingles,
-                                     relations.terms)  # fmt: skip
-    with timed(report.stages, "store"):
-        try:
+    def run(self) -> None:
+        """Nothing, the added articles alone, or the whole corpus: whichever the change log
+        and the snapshot allow."""
+        db, report, entities = self.db, self.report, self.entities
+        pending = _pending(db, entities)
+        if pending is not None and pending.nothing:
+            report.up_to_date = True
+            report.documents = storage.document_count(db)
             with storage.transaction(db):
-                clusters = [*relations.versions, *relations.events]
-                storage.replace_results(db, stored, clusters, _method(), current.items())
-                storage.set_meta(db, "entities", _state_of_entities(entities))
-                storage.delete_meta(db, "snapshot", "since")
-                storage.clear_changes(db)
-                if key is not None:
-                    storage.set_meta(db, "snapshot", key)
-        except BaseException:
-            related_snapshot.remove_others(directory, storage.get_meta(db, "snapshot"))
-            raise
-        related_snapshot.remove_others(directory, key)
-    if progress is not None:
-        progress(3, 3, "done")
+                storage.clear_changes(db)  # rewrites of unchanged articles
+            return
+        added_only = pending is not None and not pending.changed_or_removed
+        if added_only and self.incrementally(pending.added if pending else []):
+            return
+        # No usable snapshot (never written, stale or damaged), or too much added since it:
+        # relate the corpus, which writes a new one.
+        self.everything()
+
+    def incrementally(self, added: list[str]) -> bool:
+        """Relate only the added articles when few were added since the snapshot; False
+        when the whole corpus must be related instead."""
+        db, report, directory = self.db, self.report, self.directory
+        total = storage.document_count(db)
+        if not incremental.applies(len(added), total):
+            return False
+        self.fingerprint(storage.missing_fingerprints(db, added))
+        with timed(report.stages, "load"):
+            snap = related_snapshot.load(directory, storage.get_meta(db, "snapshot"))
+        before = json.loads(storage.get_meta(db, "since") or "[]")  # since the snapshot
+        since = sorted(set(before) | set(added))
+        if (
+            snap is None
+            or len(snap) + len(before) != storage.covered_count(db)
+            or not incremental.applies(len(since), total)
+        ):
+            return False
+        self.relate_added(snap, since, added)
+        return True
+
+    def everything(self) -> None:
+        """Fingerprint what is missing, relate every article, store the results and a
+        snapshot."""
+        db, report, directory = self.db, self.report, self.directory
+        progress, cancel, entities = self.progress, self.cancel, self.entities
+        with storage.transaction(db):
+            storage.prune_fingerprints(db)
+        self.fingerprint(storage.missing_fingerprints(db))
+        current = dict(storage.corpus_state(db))
+        with timed(report.stages, "load"):
+            loaded = storage.load_fingerprints(db)
+        report.documents = len(loaded.facts)
+        check(cancel)
+        relations = relate_arrays(loaded, entities=entities, cancel=cancel, stages=report.stages,
+                                  progress=progress)  # fmt: skip
+        report.candidate_pairs = relations.links.candidates
+        report.version_links = len(relations.links.rows)
+        report.version_clusters = len(relations.versions)
+        report.event_groups = len(relations.events)
+        ids = [f.doc_id for f in loaded.facts]
+        with timed(report.stages, "store"):
+            position = {doc_id: i for i, doc_id in enumerate(ids)}
+            stored = list(version_link_rows(ids, relations.links))
+            stored.extend(event_link_rows(ids, relations.graph, relations.groups,
+                                          relations.versions, position))  # fmt: skip
+        with timed(report.stages, "snapshot"):
+            key = related_snapshot.write(directory, ids, loaded.signatures, loaded.shingles,
+                                         relations.terms)  # fmt: skip
+        with timed(report.stages, "store"):
+            try:
+                with storage.transaction(db):
+                    clusters = [*relations.versions, *relations.events]
+                    storage.replace_results(db, stored, clusters, _method(), current.items())
+                    storage.set_meta(db, "entities", _state_of_entities(entities))
+                    storage.delete_meta(db, "snapshot", "since")
+                    storage.clear_changes(db)
+                    if key is not None:
+                        storage.set_meta(db, "snapshot", key)
+            except BaseException:
+                related_snapshot.remove_others(directory, storage.get_meta(db, "snapshot"))
+                raise
+            related_snapshot.remove_others(directory, key)
+        if progress is not None:
+            progress(3, 3, "done")
+
+    def fingerprint(self, missing: list[str]) -> None:
+        """Fingerprint the articles the builder did not (normally none: its workers do it)."""
+        db, report, progress, cancel = self.db, self.report, self.progress, self.cancel
+        clock = time.perf_counter()
+        for start in range(0, len(missing), _FINGERPRINT_BATCH):
+            check(cancel)
+            batch = missing[start : start + _FINGERPRINT_BATCH]
+            rows = fingerprint_rows(storage.texts(db, batch))
+            with storage.transaction(db):
+                storage.put_fingerprints(db, rows)
+            report.fingerprinted += len(batch)
+            if progress is not None:
+                progress(report.fingerprinted, len(missing), "fingerprints")
+        report.stages["fingerprints"] = time.perf_counter() - clock
+
+    def relate_added(self, snap: Snapshot, since: list[str], added: list[str]) -> None:
+        """Relate only the added articles against the snapshot and the articles related since
+        (see `incremental`)."""
+        db, report, entities = self.db, self.report, self.entities
+        with timed(report.stages, "load"):
+            loaded = storage.load_fingerprints(db, since)
+            terms = with_entities(loaded.terms, entities)
+            columns = zip(loaded.facts, loaded.signatures, loaded.shingles, terms, strict=True)
+            tail = [incremental.TailDoc(f, sig, int(n), t) for f, sig, n, t in columns]
+        report.documents = len(snap) + len(tail)
+        with timed(report.stages, "incremental"):
+            found = incremental.relate_added(snap, tail, added, _Stored(db))
+        report.incremental = len(added)
+        with storage.transaction(db):
+            storage.add_results(db, found.links, found.changed, _method(),
+                                storage.content_hashes(db, added))  # fmt: skip
+            storage.clear_changes(db)
+            storage.set_meta(db, "since", json.dumps(since))
+            storage.set_meta(db, "entities", _state_of_entities(entities))
+        counts = storage.cluster_counts(db)
+        report.version_clusters = counts.get(VERSIONS, 0)
+        report.event_groups = counts.get(EVENT, 0)
 
 
 class _Stored:
@@ -329,57 +358,6 @@ class _Stored:
 
     def next_number(self) -> int:
         return storage.next_cluster_number(self.db)
-
-
-def _fingerprint(
-    db: sqlite3.Connection,
-    report: RelateReport,
-    missing: list[str],
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-) -> None:
-    """Fingerprint the articles the builder did not (normally none: its workers do it)."""
-    clock = time.perf_counter()
-    for start in range(0, len(missing), _FINGERPRINT_BATCH):
-        check(cancel)
-        batch = missing[start : start + _FINGERPRINT_BATCH]
-        rows = fingerprint_rows(storage.texts(db, batch))
-        with storage.transaction(db):
-            storage.put_fingerprints(db, rows)
-        report.fingerprinted += len(batch)
-        if progress is not None:
-            progress(report.fingerprinted, len(missing), "fingerprints")
-    report.stages["fingerprints"] = time.perf_counter() - clock
-
-
-def _relate_added(
-    db: sqlite3.Connection,
-    report: RelateReport,
-    snap: Snapshot,
-    since: list[str],
-    added: list[str],
-    entities: Mapping[str, Iterable[str]] | None,
-) -> None:
-    """Relate only the added articles against the snapshot and the articles related since
-    (see `incremental`)."""
-    with timed(report.stages, "load"):
-        loaded = storage.load_fingerprints(db, since)
-        terms = with_entities(loaded.terms, entities)
-        columns = zip(loaded.facts, loaded.signatures, loaded.shingles, terms, strict=True)
-        tail = [incremental.TailDoc(f, sig, int(n), t) for f, sig, n, t in columns]
-    report.documents = len(snap) + len(tail)
-    with timed(report.stages, "incremental"):
-        found = incremental.relate_added(snap, tail, added, _Stored(db))
-    report.incremental = len(added)
-    with storage.transaction(db):
-        storage.add_results(db, found.links, found.changed, _method(),
-                            storage.content_hashes(db, added))  # fmt: skip
-        storage.clear_changes(db)
-        storage.set_meta(db, "since", json.dumps(since))
-        storage.set_meta(db, "entities", _state_of_entities(entities))
-    counts = storage.cluster_counts(db)
-    report.version_clusters = counts.get(VERSIONS, 0)
-    report.event_groups = counts.get(EVENT, 0)
 
 
 # -- queries ---------------------------------------------------------------------------------
