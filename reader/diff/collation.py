@@ -7,11 +7,11 @@ draws as a "kept by" bar, and what each version adds of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reader.base.cancel import Cancelled
+from reader.base.cancel import CancelFn, Cancelled, ProgressFn
 from reader.corpus.model import Article
 from reader.diff.align import paragraph_units
 from reader.diff.chunks import ArticleDiff
@@ -119,8 +119,8 @@ def collate(
     versions: Sequence[Article | str],
     normalise: bool = True,
     *,
-    progress: Callable[[int, int, str], None] | None = None,
-    cancel: Callable[[], bool] | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
 ) -> Collation:
     """Collate versions of one story against the first (the base).
 

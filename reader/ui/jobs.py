@@ -94,7 +94,7 @@ class JobRunner(QObject):
         *,
         on_done: Callable[[Any], None] | None = None,
         on_failed: Callable[[JobFailure], None] | None = None,
-        on_progress: Callable[[int, int, str], None] | None = None,
+        on_progress: ProgressFn | None = None,
         on_cancelled: Callable[[], None] | None = None,
     ) -> Job | None:
         """Queue a job; None once the runner is shut down (a window closing starts nothing)."""
