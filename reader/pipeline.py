@@ -71,6 +71,12 @@ def stages_for(*, last: Stage = RELATED, entities: bool = True) -> tuple[Stage, 
     return tuple(s for s in upto if entities or s is not ENTITIES)
 
 
+def next_stage(stage: Stage) -> Stage | None:
+    """The stage after `stage` in the refresh's order; None after the last."""
+    position = STAGES.index(stage) + 1
+    return STAGES[position] if position < len(STAGES) else None
+
+
 def run_stage(
     stage: Stage | str,
     corpus_index: CorpusIndex,

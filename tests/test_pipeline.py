@@ -14,7 +14,16 @@ from reader.base.cancel import Cancelled
 from reader.base.lock import LOCK_FILE, AlreadyIndexing
 from reader.entities.pipelines import choose
 from reader.main import main
-from reader.pipeline import ENTITIES, INDEX, RELATED, STAGES, StageFailed, refresh, stages_for
+from reader.pipeline import (
+    ENTITIES,
+    INDEX,
+    RELATED,
+    STAGES,
+    StageFailed,
+    next_stage,
+    refresh,
+    stages_for,
+)
 from reader.services.build import CorpusIndex
 from reader.services.lookup import corpus_entities
 from reader.services.relate import corpus_clusters, is_current
@@ -51,6 +60,10 @@ def test_refresh_runs_the_stages_in_order_then_does_nothing(seeds: Path, tmp_pat
     assert again.index is not None and again.index.added == again.index.updated == 0
     assert again.entities is not None and again.entities.processed == 0
     assert again.related is not None and again.related.up_to_date
+
+
+def test_the_order_is_index_entities_related() -> None:
+    assert [next_stage(s) for s in STAGES] == [ENTITIES, RELATED, None]
 
 
 def test_stages_for_skips_entities_on_request() -> None:

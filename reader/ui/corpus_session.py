@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from reader.corpus.model import Article, Problem
-from reader.pipeline import ENTITIES, INDEX, RELATED, Stage
+from reader.pipeline import ENTITIES, INDEX, RELATED, Stage, next_stage
 from reader.services.build import BuildReport, CorpusIndex
 from reader.store.documents import DocumentStore
 from reader.ui.jobs import CancelFn, Job, JobFailure, JobRunner, ProgressFn
@@ -121,15 +121,19 @@ class CorpusSession(QObject):
         self.problems_changed.emit(list(report.problems))
         self._load_listing()
         self._watch()
+        self._next_stage(after=INDEX)
+
+    def _next_stage(self, *, after: Stage) -> None:
+        """The stage that follows `after` in the refresh's order (`pipeline.next_stage`), or
+        the refresh again from the index when the folder changed meanwhile."""
         if self._rerun:
             self.update_index()
-        else:
-            self._extract_entities()
+            return
+        stage = next_stage(after)
+        if stage is not None:
+            self._run_stage(stage)
 
     # -- entities --------------------------------------------------------------------------
-    def _extract_entities(self) -> None:
-        """Entities of new and changed articles, after the build (it writes the index too)."""
-        self._run_stage(ENTITIES)
 
     def _on_entities_done(self, report: object) -> None:
         self._index_job = None
@@ -138,23 +142,14 @@ class CorpusSession(QObject):
             self.extractor_known.emit(description)
         self.search_service.index_changed()  # entity fields were written to the index
         self.load_entities()
-        if self._rerun:
-            self.update_index()
-        else:
-            self._relate()
+        self._next_stage(after=ENTITIES)
 
     def _on_entities_failed(self, failure: JobFailure) -> None:
         self._index_job = None
         self.entities_failed.emit(f"finding entities failed: {failure.message}")
-        if self._rerun:
-            self.update_index()
-        else:
-            self._relate()
+        self._next_stage(after=ENTITIES)  # relating does without entity names
 
     # -- related stories -------------------------------------------------------------------
-    def _relate(self) -> None:
-        """Versions and same-event groups, after entities (whose names join the events)."""
-        self._run_stage(RELATED)
 
     def _on_related_done(self, _report: object) -> None:
         self._index_job = None
