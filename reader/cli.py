@@ -83,6 +83,29 @@ def print_problems(err: Console, problems: list[Problem]) -> None:
         err.print(f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True)
 
 
+SKIPPED_SHOWN = 10
+"""Skipped files named one by one; the rest are counted by reason."""
+
+
+def print_skipped(err: Console, skipped: list[Problem], hidden: int) -> None:
+    """The files not read, named (the first `SKIPPED_SHOWN`, then counts by reason)."""
+    for item in skipped[:SKIPPED_SHOWN]:
+        err.print(f"[dim]skipped {escape(item.path)}: {escape(item.reason)}[/]", soft_wrap=True)
+    rest = skipped[SKIPPED_SHOWN:]
+    if rest:
+        reasons: dict[str, int] = {}
+        for item in rest:
+            reasons[item.reason] = reasons.get(item.reason, 0) + 1
+        counts = "; ".join(f"{n} × {reason}" for reason, n in sorted(reasons.items()))
+        err.print(f"[dim]… and {len(rest)} more skipped ({escape(counts)})[/]", soft_wrap=True)
+    if hidden:
+        err.print(f"[dim]{hidden} hidden file(s) or folder(s) passed over[/]", soft_wrap=True)
+
+
+def skipped_json(skipped: list[Problem]) -> list[dict[str, str]]:
+    return [{"path": s.path, "reason": s.reason} for s in skipped]
+
+
 def _print_article(console: Console, article: Article, raw: bool) -> None:
     console.print(f"[bold]{escape(article.title or '(untitled)')}[/]")
     if article.subtitle:
@@ -138,6 +161,8 @@ def import_command(directory: str | None, as_json: bool) -> None:
             "root": str(root),
             "files_read": result.files_read,
             "files_skipped": result.files_skipped,
+            "skipped": skipped_json(result.skipped),
+            "hidden": result.hidden,
             "articles": [
                 {
                     "id": a.id,
@@ -153,9 +178,12 @@ def import_command(directory: str | None, as_json: bool) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print_problems(err, result.problems)
+        print_skipped(err, result.skipped, result.hidden)
+        if not result.articles:
+            err.print(f"[yellow]No readable article in {escape(str(root))}.[/]", soft_wrap=True)
         _console().print(
             f"{len(result.articles)} articles from {result.files_read} files in {root}; "
-            f"{len(result.problems)} problem(s); {result.files_skipped} other file(s) ignored."
+            f"{len(result.problems)} problem(s); {result.files_skipped} file(s) skipped."
         )
     sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
 
@@ -189,10 +217,11 @@ def list_command(corpus: str | None) -> None:
             f"[green]{escape(article.source or '-')}[/]  {escape(article.title or '(untitled)')}",
             soft_wrap=True,
         )
-    for problem in result.problems:
-        _console(stderr=True).print(
-            f"[yellow]{escape(problem.path)}[/]: {escape(problem.reason)}", soft_wrap=True
-        )
+    err = _console(stderr=True)
+    print_problems(err, result.problems)
+    print_skipped(err, result.skipped, result.hidden)
+    if not result.articles:
+        err.print(f"[yellow]No readable article in {escape(str(root))}.[/]", soft_wrap=True)
     sys.exit(EXIT_PROBLEMS if result.problems else EXIT_OK)
 
 
@@ -328,11 +357,17 @@ def index_command(
             "seconds": round(report.seconds, 3),
             "rebuilt_because": report.rebuilt_because,
             "problems": [{"path": p.path, "reason": p.reason} for p in report.problems],
+            "files_skipped": len(report.skipped),
+            "skipped": skipped_json(report.skipped),
+            "hidden": report.hidden,
             "entities": _stage_json(refreshed.entities, ENTITY_REPORT_FIELDS),
             "related": _stage_json(refreshed.related, RELATED_REPORT_FIELDS),
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         print_problems(err, report.problems)
+        print_skipped(err, report.skipped, report.hidden)
+        if not report.documents:
+            err.print(f"[yellow]No readable article in {escape(str(root))}.[/]", soft_wrap=True)
         console = _console()
         console.print(
             f"{report.documents} documents indexed in {corpus_index.directory} "

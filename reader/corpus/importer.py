@@ -17,9 +17,10 @@ from reader.base.cancel import CancelFn, Cancelled, ProgressFn
 from reader.corpus import formats
 from reader.corpus.articles import build_article
 from reader.corpus.cleaning import COMMON_MARK, boilerplate_key
-from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText, decode_bytes
+from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText
 from reader.corpus.furniture import furniture
 from reader.corpus.model import Article, Problem, SourceText
+from reader.corpus.registry import format_of, is_many, skip_reason
 
 BOILERPLATE_MIN_GROUP = 6
 """Repetition says little in fewer files than this; small folders rely on the phrase list."""
@@ -38,7 +39,15 @@ class ImportResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
-    files_skipped: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    """Files the import does not read (not an article format, a data set's notes), each
+    with the reason: named, never skipped silently."""
+    hidden: int = 0
+    """Hidden files and folders (dot-names), passed over as file managers do: counted only."""
+
+    @property
+    def files_skipped(self) -> int:
+        return len(self.skipped)
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -56,10 +65,11 @@ def doc_id_for(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def walk_corpus(root: Path) -> Iterator[Path | Problem]:
+def walk_corpus(root: Path, hidden: list[str] | None = None) -> Iterator[Path | Problem]:
     """Every file under `root` in a stable order, following symlinks but never round a loop.
 
-    Hidden files and folders (dot-names) are skipped, as file managers do.
+    Hidden files and folders (dot-names) are skipped, as file managers do; their paths go to
+    `hidden` when given, to be counted.
     """
     root = Path(root)
     seen: set[tuple[int, int]] = set()
@@ -82,6 +92,8 @@ def walk_corpus(root: Path) -> Iterator[Path | Problem]:
             return
         for entry in entries:
             if entry.name.startswith("."):
+                if hidden is not None:
+                    hidden.append(entry.path)
                 continue
             path = Path(entry.path)
             try:
@@ -111,17 +123,9 @@ def _is_symlink_loop(path: Path) -> bool:
     return False
 
 
-# A data set's own notes ("README.TXT" in the BBC corpus) describe the corpus; they are not
-# articles in it.
-_NOTE_NAMES = frozenset({"readme", "license", "licence", "copying", "changelog", "notice"})
-
-
 def is_supported(path: Path) -> bool:
-    """An article file by its suffix, and not a data set's README or licence."""
-    return (
-        path.suffix.lower() in formats.SUPPORTED_SUFFIXES
-        and path.stem.casefold() not in _NOTE_NAMES
-    )
+    """An article file by its name (`registry`), and not a data set's README or licence."""
+    return skip_reason(path) is None
 
 
 def read_file_bytes(path: Path) -> bytes:
@@ -131,8 +135,8 @@ def read_file_bytes(path: Path) -> bytes:
         UnreadableText: too large.
         OSError: the file cannot be read.
     """
-    streamed = path.suffix.lower() in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
-    limit = MAX_STREAM_BYTES if streamed else MAX_ARTICLE_BYTES
+    fmt = format_of(path)
+    limit = MAX_STREAM_BYTES if fmt is not None and fmt.many else MAX_ARTICLE_BYTES
     size = path.stat().st_size
     if size > limit:
         raise UnreadableText(
@@ -157,30 +161,20 @@ def read_sources(root: Path, path: Path) -> tuple[list[SourceText], list[Problem
 def sources_from_bytes(
     root: Path, path: Path, data: bytes
 ) -> tuple[list[SourceText], list[Problem]]:
-    """Decode and parse a file's bytes by its format."""
-    suffix = path.suffix.lower()
+    """Parse a file's bytes by its format (`registry`)."""
     doc_id = doc_id_for(root, path)
     shown = str(path)
-    try:
-        text, _encoding = decode_bytes(data)
-    except UnreadableText as exc:
-        return [], [Problem(shown, str(exc))]
+    fmt = format_of(path)
+    if fmt is None:
+        return [], [Problem(shown, skip_reason(path) or "not an article format")]
     sources: list[SourceText] = []
     problems: list[Problem] = []
     try:
-        if suffix in formats.TEXT_SUFFIXES:
-            sources = formats.read_text(doc_id, shown, text)
-        elif suffix in formats.MARKDOWN_SUFFIXES:
-            sources = formats.read_markdown(doc_id, shown, text)
-        elif suffix in formats.HTML_SUFFIXES:
-            sources = formats.read_html(doc_id, shown, text)
-        else:
-            reader = formats.read_json if suffix in formats.JSON_SUFFIXES else formats.read_jsonl
-            for item in reader(doc_id, shown, text):
-                if isinstance(item, formats.RecordError):
-                    problems.append(Problem(shown, str(item)))
-                else:
-                    sources.append(item)
+        for item in fmt.read(doc_id, shown, data):
+            if isinstance(item, formats.RecordError):
+                problems.append(Problem(shown, str(item)))
+            else:
+                sources.append(item)
     except formats.RecordError as exc:
         problems.append(Problem(shown, str(exc)))
     except Exception as exc:  # a parser's bug must not take the corpus down with it
@@ -190,7 +184,7 @@ def sources_from_bytes(
 
 def boilerplate_group(source: SourceText) -> str:
     """Files of one source share a template: plain files by folder, records by their outlet."""
-    if source.format in ("json", "jsonl"):
+    if is_many(source.format):
         outlet = source.hints.get("source") or source.hints.get("url") or ""
         if "://" in outlet:
             outlet = outlet.split("/")[2]
@@ -264,13 +258,15 @@ def import_corpus(
     root = Path(root)
     result = ImportResult()
     files: list[Path] = []
-    for item in walk_corpus(root):
+    hidden: list[str] = []
+    for item in walk_corpus(root, hidden):
         if isinstance(item, Problem):
             result.problems.append(item)
-        elif is_supported(item):
+        elif (reason := skip_reason(item)) is None:
             files.append(item)
         else:
-            result.files_skipped += 1
+            result.skipped.append(Problem(str(item), reason))
+    result.hidden = len(hidden)
     sources: list[SourceText] = []
     for done, path in enumerate(files, start=1):
         if cancel is not None and cancel():
@@ -340,6 +336,11 @@ def _group_sample(root: Path, path: Path, target: SourceText, group: str) -> lis
     return [target]  # outlets spread over many files: the whole-corpus import learns those
 
 
+def _holds_many(path: Path) -> bool:
+    fmt = format_of(path)
+    return fmt is not None and fmt.many
+
+
 def folder_sample(root: Path, folder: str) -> list[SourceText]:
     """The sample of group `dir:{folder}` that `import_corpus` learns the folder's repeated
     lines from, read from that folder alone: its first `BOILERPLATE_SAMPLE` stories in
@@ -356,13 +357,11 @@ def folder_sample(root: Path, folder: str) -> list[SourceText]:
         OSError: the folder cannot be listed.
     """
     group = f"dir:{folder}"
-    # Records of JSON files are grouped by their outlet, never by folder: not read here.
+    # Records of many-article files are grouped by their outlet, never by folder: not read.
     siblings = [
         p
         for p in (root / folder).iterdir()
-        if p.is_file()
-        and is_supported(p)
-        and p.suffix.lower() not in formats.JSON_SUFFIXES | formats.JSONL_SUFFIXES
+        if p.is_file() and is_supported(p) and not _holds_many(p)
     ]
     if len(siblings) < BOILERPLATE_MIN_GROUP:
         return []

@@ -28,8 +28,9 @@ from reader.base.cancel import CancelFn, Cancelled, ProgressFn
 from reader.base.lock import AlreadyIndexing
 from reader.base.processes import context
 from reader.corpus.decoding import UnreadableText
-from reader.corpus.importer import is_supported, walk_corpus
+from reader.corpus.importer import walk_corpus
 from reader.corpus.model import Problem
+from reader.corpus.registry import skip_reason
 from reader.services.reader_pool import (
     FolderLearned,
     LearnFolder,
@@ -87,6 +88,10 @@ class BuildReport:
     unchanged: int = 0
     documents: int = 0
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    """Files not read (not an article format, a data set's notes), with the reason."""
+    hidden: int = 0
+    """Hidden files and folders passed over (counted, not listed)."""
     rebuilt_because: str | None = None
     seconds: float = 0.0
 
@@ -150,20 +155,23 @@ class CorpusIndex(IndexFolder):
         return report
 
     def _scan(
-        self, known: dict[str, FileRecord]
+        self, known: dict[str, FileRecord], report: BuildReport
     ) -> tuple[list[str], list[str], list[FileRecord], int, list[Problem]]:
         """(files to read, files removed, files touched but equal, unchanged count, walk
-        problems)."""
+        problems); the files not read go to the report's `skipped` and `hidden`."""
         changed: list[str] = []
         restat: list[FileRecord] = []
         unchanged = 0
         seen: set[str] = set()
         walk_problems: list[Problem] = []
-        for item in walk_corpus(self.root):
+        hidden: list[str] = []
+        for item in walk_corpus(self.root, hidden):
             if isinstance(item, Problem):
                 walk_problems.append(item)
                 continue
-            if not is_supported(item):
+            reason = skip_reason(item)
+            if reason is not None:
+                report.skipped.append(Problem(str(item), reason))
                 continue
             rel = item.relative_to(self.root).as_posix()
             seen.add(rel)
@@ -190,6 +198,7 @@ class CorpusIndex(IndexFolder):
             else:
                 changed.append(rel)
         removed = sorted(set(known) - seen)
+        report.hidden = len(hidden)
         return changed, removed, restat, unchanged, walk_problems
 
     def _learn_boilerplate(
@@ -242,7 +251,7 @@ class CorpusIndex(IndexFolder):
             stack.callback(store.close)
             ensure_schema(store.connection)
             known = store.files()
-            changed, removed, restat, unchanged, walk_problems = self._scan(known)
+            changed, removed, restat, unchanged, walk_problems = self._scan(known, report)
             report.unchanged = unchanged
             if restat:  # touched but equal: remember the new stat, read nothing
                 store.begin()
@@ -286,6 +295,7 @@ class CorpusIndex(IndexFolder):
                     and _rel_of(p, self.root) not in removed]  # fmt: skip
             problems = walk_problems + kept + [p for ps in file_problems.values() for p in ps]
             store.set_problems(problems)
+            store.set_skipped(report.skipped)
             store.set_meta("complete", "1")
             store.commit()
             report.problems = problems

@@ -184,6 +184,15 @@ class DocumentStore(Database):
         rows = self._db.execute("SELECT path, reason FROM problems ORDER BY path")
         return [Problem(r[0], r[1]) for r in rows]
 
+    def set_skipped(self, skipped: Iterable[Problem]) -> None:
+        """The files the last build did not read, with the reason (shown, never silent)."""
+        self.set_meta("skipped", json.dumps([[p.path, p.reason] for p in skipped]))
+
+    def skipped(self) -> list[Problem]:
+        return [
+            Problem(path, reason) for path, reason in json.loads(self.get_meta("skipped") or "[]")
+        ]
+
 
 def _to_article(row: tuple[object, ...]) -> Article:
     (doc_id, _file, path, fmt, title, subtitle, date, datetime, byline, source, dateline, url,

@@ -37,6 +37,7 @@ class CorpusSession(QObject):
     index_cancelled = Signal()
     listing_ready = Signal(list)  # list of document_table.Row
     problems_changed = Signal(list)  # list[Problem]
+    skipped_changed = Signal(list)  # list[Problem]: files no format reads, with the reason
     matches_ready = Signal(object)  # Matches
     search_failed = Signal(int, str)  # generation, message
     hits_ready = Signal(object)  # ArticleHits
@@ -119,6 +120,7 @@ class CorpusSession(QObject):
         self.search_service.index_changed()
         self.index_finished.emit(report)
         self.problems_changed.emit(list(report.problems))
+        self.skipped_changed.emit(list(report.skipped))
         self._load_listing()
         self._watch()
         self._next_stage(after=INDEX)

@@ -337,6 +337,7 @@ class MainWindow(QMainWindow):
         session.index_cancelled.connect(lambda: self._on_job_ended("indexing cancelled"))
         session.listing_ready.connect(self._on_listing)
         session.problems_changed.connect(self._on_problems)
+        session.skipped_changed.connect(self.problems_dock.set_skipped)
         session.matches_ready.connect(self._on_matches)
         session.search_failed.connect(self._on_search_failed)
         session.hits_ready.connect(self._on_hits)

@@ -356,8 +356,10 @@ def test_cli_import_reports_one_line_per_bad_file(
     out, err = capsys.readouterr()
 
     assert code == 1  # done, but some files could not be read
-    lines = [ln for ln in err.splitlines() if ln.strip()]
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("skipped ")]
     assert len(lines) == len(BAD_FILES), err
+    skipped = [ln for ln in err.splitlines() if ln.startswith("skipped ")]
+    assert len(skipped) == 1 and "cover.jpg: not an article format (.jpg)" in skipped[0]
     for bad in BAD_FILES:
         mentioning = [ln for ln in lines if re.search(rf"[/\\]{re.escape(bad.name)}\b", ln)]
         assert len(mentioning) == 1, f"{bad.name}: {mentioning}"

@@ -80,6 +80,23 @@ def test_import_problems_are_listed_in_a_panel(qtbot, tmp_path: Path) -> None:
     win.close()
 
 
+def test_skipped_files_are_named_in_the_panel(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(Path(__file__).parents[2] / "resources" / "sample_corpus", folder)
+    (folder / "photo.png").write_bytes(b"\x89PNG not read")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.listing_shown, timeout=LISTING_TIMEOUT_MS):
+        win.open_corpus(folder)
+    qtbot.waitUntil(lambda: win.problems_dock.model.rowCount() == 1, timeout=5000)
+    path, reason = win.problems_dock.model.row(0)
+    assert path.endswith("photo.png") and reason == "skipped: not an article format (.png)"
+    assert win.problems_dock.windowTitle() == "Problems, 1 skipped"
+    assert win.problems_dock.isHidden()  # a skipped file alone does not pop the panel up
+    win.close()
+
+
 def test_first_launch_opens_the_bundled_sample_corpus(qtbot) -> None:
     from reader.bundled import sample_corpus_dir
     from reader.ui.app import open_window

@@ -1,4 +1,5 @@
-"""Files the import or the index could not read, listed in one panel (never one dialog each)."""
+"""Files the import or the index could not read, listed in one panel (never one dialog each),
+and below them the files it did not read because no format reads them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ class ProblemsDock(QDockWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Problems", parent)
         self.setObjectName("problemsDock")
-        self.model = TupleTableModel(("File", "Why it could not be read"), self)
+        self.model = TupleTableModel(("File", "Why it was not read"), self)
+        self._problems: list[Problem] = []
+        self._skipped: list[Problem] = []
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -23,5 +26,20 @@ class ProblemsDock(QDockWidget):
         self.setWidget(self.view)
 
     def set_problems(self, problems: list[Problem]) -> None:
-        self.model.set_rows([(p.path, p.reason) for p in problems])
-        self.setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
+        self._problems = list(problems)
+        self._fill()
+
+    def set_skipped(self, skipped: list[Problem]) -> None:
+        self._skipped = list(skipped)
+        self._fill()
+
+    def _fill(self) -> None:
+        rows = [(p.path, p.reason) for p in self._problems]
+        rows += [(s.path, f"skipped: {s.reason}") for s in self._skipped]
+        self.model.set_rows(rows)
+        title = "Problems"
+        if self._problems:
+            title += f" ({len(self._problems)})"
+        if self._skipped:
+            title += f", {len(self._skipped)} skipped"
+        self.setWindowTitle(title)

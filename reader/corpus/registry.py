@@ -1,0 +1,99 @@
+"""Which reader reads which file: the formats the import knows, by file name.
+
+Each format is one function from a file's bytes to its articles (`SourceText`s) and the
+records it could not use (`RecordError`s); a reader of text decodes first (charset
+detection: `decoding`). A file that no format claims is skipped, with the reason, so the
+import can name it instead of counting it silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.corpus import formats
+from reader.corpus.decoding import UnreadableText, decode_bytes
+from reader.corpus.formats import RecordError
+from reader.corpus.model import SourceText
+
+Found = Iterable[SourceText | RecordError]
+Reader = Callable[[str, str, bytes], Found]
+"""`read(doc_id, path shown to the user, data)`: the file's articles, and a `RecordError` per
+record that could not be used; raises `RecordError` when the whole file cannot be."""
+TextReader = Callable[[str, str, str], Found]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One file format: its name (an article's `format`), the file name endings it claims,
+    its reader, and whether a file holds many articles (ids `file#N`, grouped by outlet for
+    learning furniture, and allowed to be as large as an archive)."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Reader
+    many: bool = False
+
+
+def decoded(reader: TextReader) -> Reader:
+    """A reader of text as a reader of bytes: decoded first, any encoding detected."""
+
+    def read(doc_id: str, path: str, data: bytes) -> Iterator[SourceText | RecordError]:
+        try:
+            text, _encoding = decode_bytes(data)
+        except UnreadableText as exc:
+            raise RecordError(str(exc)) from None
+        yield from reader(doc_id, path, text)
+
+    return read
+
+
+FORMATS: list[Format] = [
+    Format("text", (".txt", ".text"), decoded(formats.read_text)),
+    Format("markdown", (".md", ".markdown"), decoded(formats.read_markdown)),
+    Format("html", (".html", ".htm", ".xhtml"), decoded(formats.read_html)),
+    Format("json", (".json",), decoded(formats.read_json), many=True),
+    Format("jsonl", (".jsonl", ".ndjson"), decoded(formats.read_jsonl), many=True),
+]
+"""Every format the import reads, in the order a file name is matched against them."""
+
+NOTE_NAMES = frozenset({"readme", "license", "licence", "copying", "changelog", "notice"})
+"""A data set's own notes ("README.TXT" in the BBC corpus) describe the corpus; they are not
+articles in it."""
+
+
+def _suffix_of(name: str) -> str:
+    """The longest known ending of a file name (`.warc.gz` before `.gz`), else its suffix."""
+    lowered = name.lower()
+    known = [s for f in FORMATS for s in f.suffixes if lowered.endswith(s)]
+    if known:
+        return max(known, key=len)
+    return Path(lowered).suffix
+
+
+def format_of(path: Path | str) -> Format | None:
+    """The format that reads this file, by its name; None when no format does."""
+    suffix = _suffix_of(Path(path).name)
+    return next((f for f in FORMATS if suffix in f.suffixes), None)
+
+
+def is_many(format_name: str) -> bool:
+    """Whether articles of this format come many to a file (records, entries, messages)."""
+    return any(f.many for f in FORMATS if f.name == format_name)
+
+
+def skip_reason(path: Path | str) -> str | None:
+    """Why the import does not read this file, in words; None when it reads it."""
+    name = Path(path).name
+    suffix = _suffix_of(name)
+    if format_of(path) is None:
+        return f"not an article format ({suffix})" if suffix else "not an article format"
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    if stem.casefold() in NOTE_NAMES:
+        return "a data set's notes, not an article"
+    return None
+
+
+def supported_suffixes() -> frozenset[str]:
+    return frozenset(s for f in FORMATS for s in f.suffixes)
