@@ -3,7 +3,8 @@
 Plain text is taken as it is (the cleaner deals with its furniture); Markdown is rendered by
 `markdown` for display and its text taken from the rendered tree; HTML goes through trafilatura,
 the reference main-text extractor; JSON and JSON Lines map the field names common in news
-datasets (news-please, NewsAPI, Common Crawl news exports, scrapers' own).
+datasets (news-please, NewsAPI, Common Crawl news exports, scrapers' own). Which file names
+each reader takes is `registry`'s table.
 """
 
 from __future__ import annotations
@@ -14,15 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from reader.corpus.model import SourceText
-
-TEXT_SUFFIXES = {".txt", ".text"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSON_SUFFIXES = {".json"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED_SUFFIXES = (
-    TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
-)
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
