@@ -7,7 +7,7 @@ import hashlib
 from reader.corpus.cleaning import clean_text
 from reader.corpus.furniture import Furniture, furniture
 from reader.corpus.metadata import extract_metadata
-from reader.corpus.model import Article, SourceText
+from reader.corpus.model import EXTRA_KEYS, Article, SourceText
 
 
 def content_hash(body: str) -> str:
@@ -46,4 +46,5 @@ def build_article(
         word_count=len(body.split()),
         content_hash=content_hash(body),
         display_html=source.display_html,
+        extra={key: source.hints[key] for key in EXTRA_KEYS if source.hints.get(key) is not None},
     )

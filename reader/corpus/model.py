@@ -24,6 +24,13 @@ class SourceText:
     scraped: bool = True
 
 
+EXTRA_KEYS = ("captured", "pages", "sender", "database", "section", "title_only")
+"""Metadata some formats carry, kept with the article and printed by `show --json` (null when
+the format has none): `captured`, a web capture's time (never the article's date); `pages`, a
+document's page count; `sender`, an e-mail's From; `database`, the news database an export came
+from, with its `section`; `title_only`, a feed entry or table row without text."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A clean article: the story text apart from page furniture, with its metadata."""
@@ -46,6 +53,9 @@ class Article:
     word_count: int
     content_hash: str
     display_html: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+    """What a format says beyond the common fields (`EXTRA_KEYS`: a web capture's time, a PDF's
+    pages, an e-mail's sender, the news database an export came from …)."""
 
     @property
     def paragraphs(self) -> list[str]:
@@ -71,6 +81,7 @@ class Article:
             "credits": list(self.credits),
             "format": self.format,
         }
+        out.update({key: self.extra.get(key) for key in EXTRA_KEYS})
         if raw:
             out["raw"] = self.raw
         return out

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS docs (
     word_count INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     display_html TEXT,
-    raw BLOB NOT NULL
+    raw BLOB NOT NULL,
+    extra TEXT                      -- JSON: `Article.extra`, null when empty
 );
 CREATE INDEX IF NOT EXISTS docs_file ON docs(file);
 CREATE TABLE IF NOT EXISTS problems (path TEXT NOT NULL, reason TEXT NOT NULL);
@@ -61,7 +62,7 @@ END;
 
 _DOC_COLUMNS = (
     "id, file, path, format, title, subtitle, date, datetime, byline, source, dateline, url, "
-    "body, captions, credits, word_count, content_hash, display_html, raw"
+    "body, captions, credits, word_count, content_hash, display_html, raw, extra"
 )
 
 
@@ -123,12 +124,13 @@ class DocumentStore(Database):
         self._db.execute("DELETE FROM docs WHERE file = ?", (file,))
         packed = raws if raws is not None else [pack_raw(a.raw) for a in articles]
         self._db.executemany(
-            f"INSERT OR REPLACE INTO docs({_DOC_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+            f"INSERT OR REPLACE INTO docs({_DOC_COLUMNS}) VALUES ({', '.join('?' * 20)})",
             (
                 (
                     a.id, file, a.path, a.format, a.title, a.subtitle, a.date, a.datetime,
                     a.byline, a.source, a.dateline, a.url, a.body, json.dumps(a.captions),
                     json.dumps(a.credits), a.word_count, a.content_hash, a.display_html, raw,
+                    json.dumps(a.extra, ensure_ascii=False) if a.extra else None,
                 )
                 for a, raw in zip(articles, packed, strict=True)
             ),
@@ -196,7 +198,7 @@ class DocumentStore(Database):
 
 def _to_article(row: tuple[object, ...]) -> Article:
     (doc_id, _file, path, fmt, title, subtitle, date, datetime, byline, source, dateline, url,
-     body, captions, credits, word_count, content_hash, display_html, raw) = row  # fmt: skip
+     body, captions, credits, word_count, content_hash, display_html, raw, extra) = row  # fmt: skip
     return Article(
         id=str(doc_id),
         path=str(path),
@@ -216,4 +218,5 @@ def _to_article(row: tuple[object, ...]) -> Article:
         word_count=int(word_count),  # type: ignore[call-overload]
         content_hash=str(content_hash),
         display_html=display_html,  # type: ignore[arg-type]
+        extra=json.loads(str(extra)) if extra else {},
     )

@@ -12,9 +12,10 @@ from whoosh.formats import Positions
 from reader.corpus.model import Article
 from reader.store.analysis import FoldingTokenizer, news_analyzer, positions_columns
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when fields, analysis or cleaning change what the index holds, or when a class
-Whoosh pickles into the index (analyser, codec) moves: 5 moved them to `reader.store`."""
+Whoosh pickles into the index (analyser, codec) moves: 5 moved them to `reader.store`; 6 keeps
+a format's own metadata with each article (`Article.extra`)."""
 
 TEXT_FIELDS = ("title", "body", "subtitle", "byline", "source", "dateline", "captions")
 SEARCH_FIELDS = ("title", "subtitle", "body", "captions")
