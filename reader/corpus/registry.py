@@ -34,6 +34,8 @@ class Format:
     suffixes: tuple[str, ...]
     read: Reader
     many: bool = False
+    names: tuple[str, ...] = ()
+    """The `format` its articles carry when not `name` alone (a feed's are "rss" or "atom")."""
 
 
 def decoded(reader: TextReader) -> Reader:
@@ -80,7 +82,7 @@ def format_of(path: Path | str) -> Format | None:
 
 def is_many(format_name: str) -> bool:
     """Whether articles of this format come many to a file (records, entries, messages)."""
-    return any(f.many for f in FORMATS if f.name == format_name)
+    return any(f.many for f in FORMATS if format_name in (f.name, *f.names))
 
 
 def skip_reason(path: Path | str) -> str | None:

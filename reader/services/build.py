@@ -74,8 +74,9 @@ READER_PRELOAD = ("__main__", "reader.services.reader_pool")
 """What the process server imports for the readers: their code (and the program's main
 module, which each process would import again); a reader spawned bare imported it again
 (0.6 s of CPU each, a tenth of a BBC build)."""
-_RECORD_ID = re.compile(r"(.*)#\d+")
-"""The id of a JSON record: its file's path and its number."""
+_RECORD_ID = re.compile(r"(.*?)#\d+(?:/.*)?")
+"""The id of a record of a many-article file: its file's path and its number (`file#N`), or of
+an e-mail's attachment (`file#N/NAME`)."""
 
 
 @dataclass
