@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.corpus import formats
+from reader.corpus import feeds, formats, messages, tables, webarchive
 from reader.corpus.decoding import UnreadableText, decode_bytes
 from reader.corpus.formats import RecordError
 from reader.corpus.model import SourceText
@@ -51,14 +51,39 @@ def decoded(reader: TextReader) -> Reader:
     return read
 
 
+def read_attachment(attachment_id: str, path: str, data: bytes) -> Found:
+    """An e-mail's attached document, read by the format its name says (`id/NAME`); nothing
+    for a file no format reads, and never a message or mailbox inside a message."""
+    fmt = format_of(attachment_id.rsplit("/", 1)[-1])
+    if fmt is None or fmt.name in ("eml", "mbox"):
+        return ()
+    return fmt.read(attachment_id, path, data)
+
+
+def _read_eml(doc_id: str, path: str, data: bytes) -> Found:
+    return messages.read_eml(doc_id, path, data, read_attachment)
+
+
+def _read_mbox(doc_id: str, path: str, data: bytes) -> Found:
+    return messages.read_mbox(doc_id, path, data, read_attachment)
+
+
 FORMATS: list[Format] = [
     Format("text", (".txt", ".text"), decoded(formats.read_text)),
     Format("markdown", (".md", ".markdown"), decoded(formats.read_markdown)),
     Format("html", (".html", ".htm", ".xhtml"), decoded(formats.read_html)),
     Format("json", (".json",), decoded(formats.read_json), many=True),
     Format("jsonl", (".jsonl", ".ndjson"), decoded(formats.read_jsonl), many=True),
+    Format("csv", (".csv",), tables.read_csv, many=True),
+    Format("tsv", (".tsv", ".tab"), tables.read_tsv, many=True),
+    Format("xlsx", (".xlsx",), tables.read_xlsx, many=True),
+    Format("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), webarchive.read_warc, many=True),
+    Format("feed", (".rss", ".atom", ".xml"), feeds.read_feed, many=True, names=("rss", "atom")),
+    Format("eml", (".eml",), _read_eml),
+    Format("mbox", (".mbox", ".mbx"), _read_mbox, many=True),
 ]
 """Every format the import reads, in the order a file name is matched against them."""
+
 
 NOTE_NAMES = frozenset({"readme", "license", "licence", "copying", "changelog", "notice"})
 """A data set's own notes ("README.TXT" in the BBC corpus) describe the corpus; they are not

@@ -1,0 +1,144 @@
+"""A folder with one file of each format, read through the command line as a user would:
+every article found by a word of its body, with the title, date, URL and source the file says."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import mailbox
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from reader.main import main
+
+STORY = "{word} was reported by the harbour authority on Monday. Crews worked through the night."
+
+
+def _csv(folder: Path) -> None:
+    with (folder / "export.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "url", "publish_date", "media_name", "text"])
+        writer.writerow(["Ferry delayed", "https://a.example/1", "2024-03-01", "Coast Times",
+                         STORY.format(word="Kelpcorn")])  # fmt: skip
+        writer.writerow(["Bridge reopened", "https://a.example/2", "2024-03-02", "Coast Times", ""])
+
+
+def _xlsx(folder: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["headline", "date", "source", "body"])
+    sheet.append(["Dock strike ends", "2024-04-05", "Port Daily", STORY.format(word="Quillbarrow")])
+    book.save(folder / "sheet.xlsx")
+
+
+def _warc(folder: Path) -> None:
+    page = (
+        "<html><head><title>Lighthouse relit</title></head><body><article><h1>Lighthouse relit"
+        "</h1><p>" + STORY.format(word="Zephyrine") + " " * 3 + "</p><p>"
+        + "The keeper said the lamp had been repaired after the storm damaged its lens. " * 4
+        + "</p></article></body></html>"
+    ).encode()  # fmt: skip
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                               protocol="HTTP/1.1")  # fmt: skip
+    writer.write_record(writer.create_warc_record(
+        "https://b.example/lighthouse", "response", payload=io.BytesIO(page), http_headers=headers,
+        warc_headers_dict={"WARC-Date": "2024-05-06T07:08:09Z"},
+        length=len(page),  # without it warcio spools to a temporary file it never closes
+    ))  # fmt: skip
+    (folder / "crawl.warc.gz").write_bytes(buffer.getvalue())
+    assert gzip.decompress(buffer.getvalue()).startswith(b"WARC/1")
+
+
+def _message(subject: str, word: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "Press Office <press@ministry.example>"
+    message["To"] = "desk@paper.example"
+    message["Subject"] = subject
+    message["Date"] = "Tue, 07 May 2024 10:00:00 +0000"
+    message.set_content(STORY.format(word=word))
+    return message
+
+
+def _mail(folder: Path) -> None:
+    message = _message("Statement on the harbour", "Brindlewick")
+    release = "Harbour statement\n\n" + STORY.format(word="Oxtarrow") + "\n\nEnds.\n"
+    message.add_attachment(release.encode(), maintype="text",
+                           subtype="plain", filename="release.txt")  # fmt: skip
+    (folder / "statement.eml").write_bytes(bytes(message))
+    box = mailbox.mbox(folder / "inbox.mbox")
+    box.add(_message("First newsletter", "Pellucidar"))
+    box.add(_message("Second newsletter", "Grommetry"))
+    box.close()
+
+
+def _feed(folder: Path) -> None:
+    (folder / "news.rss").write_text(f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Harbour News</title><link>https://c.example/</link>
+<item><title>Tide gauge installed</title><link>https://c.example/tide</link>
+<pubDate>Wed, 08 May 2024 09:00:00 GMT</pubDate>
+<description>{STORY.format(word="Marrowdeep")}</description></item>
+</channel></rss>""", "utf-8")  # fmt: skip
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "formats"
+    folder.mkdir()
+    for make in (_csv, _xlsx, _warc, _mail, _feed):
+        make(folder)
+    return folder
+
+
+def _search(folder: Path, index: Path, query: str, capsys: pytest.CaptureFixture[str]) -> list:
+    assert main(["search", query, "--corpus", str(folder), "--index-dir", str(index),
+                 "--json", "--no-refresh"]) == 0  # fmt: skip
+    return json.loads(capsys.readouterr().out)
+
+
+def test_every_format_is_indexed_and_found_by_a_word_of_its_body(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = tmp_path / "idx"
+    assert main(["index", str(folder), "--index-dir", str(index), "--no-entities", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == [] and report["skipped"] == []
+    expected = {
+        "Kelpcorn": ("export.csv#0", "Ferry delayed", "2024-03-01", "Coast Times"),
+        "Quillbarrow": ("sheet.xlsx#0", "Dock strike ends", "2024-04-05", "Port Daily"),
+        "Zephyrine": ("crawl.warc.gz#0", "Lighthouse relit", None, None),
+        "Brindlewick": ("statement.eml", "Statement on the harbour", "2024-05-07", None),
+        "Oxtarrow": ("statement.eml#0/release.txt", "Harbour statement", None, None),
+        "Pellucidar": ("inbox.mbox#0", "First newsletter", "2024-05-07", None),
+        "Grommetry": ("inbox.mbox#1", "Second newsletter", "2024-05-07", None),
+        "Marrowdeep": ("news.rss#0", "Tide gauge installed", "2024-05-08", "Harbour News"),
+    }
+    for word, (doc_id, title, date, source) in expected.items():
+        hits = _search(folder, index, word, capsys)
+        assert [h["id"] for h in hits] == [doc_id], word
+        if title:
+            assert hits[0]["title"] == title, word
+        if date:
+            assert hits[0]["date"] == date, word
+        if source:
+            assert hits[0]["source"] == source, word
+    assert report["documents"] == len(expected) + 1  # and the CSV's title-only row
+
+    assert main(["show", "crawl.warc.gz#0", "--corpus", str(folder), "--json"]) == 0
+    page = json.loads(capsys.readouterr().out)
+    assert page["url"] == "https://b.example/lighthouse"
+    assert page["captured"].startswith("2024-05-06T07:08:09")
+    assert page["date"] != "2024-05-06"  # a capture's time is not the article's date
+    assert main(["show", "statement.eml", "--corpus", str(folder), "--json"]) == 0
+    assert "press@ministry.example" in json.loads(capsys.readouterr().out)["sender"]
+    assert main(["show", "export.csv#1", "--corpus", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title_only"] is True
