@@ -11,12 +11,14 @@ import mailbox
 from email.message import EmailMessage
 from pathlib import Path
 
+import docx
 import pytest
 from openpyxl import Workbook
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from reader.main import main
+from tests.corpus.test_documents import make_pdf, show, single_page
 
 STORY = "{word} was reported by the harbour authority on Monday. Crews worked through the night."
 
@@ -90,11 +92,25 @@ def _feed(folder: Path) -> None:
 </channel></rss>""", "utf-8")  # fmt: skip
 
 
+def _documents(folder: Path) -> None:
+    lines = ["Tollbridge fares rise", "", *STORY.format(word="Vellichor").split(". ")]
+    page = show(72, 750, 18, lines[0]) + "\n" + single_page([*lines[2:], "Ends here."])
+    (folder / "fares.pdf").write_bytes(make_pdf([page], {"Title": "Tollbridge fares rise"}))
+    document = docx.Document()
+    document.add_paragraph("Quay wall repaired")
+    document.add_paragraph(STORY.format(word="Sonderwick"))
+    document.add_paragraph("The council said the work cost less than planned.")
+    document.save(str(folder / "quay.docx"))
+    rtf = (r"{\rtf1\ansi{\fonttbl{\f0 Times;}}\f0 Pier lights replaced\par\par "
+           + STORY.format(word="Tamblewick") + r"\par\par More to follow.\par}")  # fmt: skip
+    (folder / "pier.rtf").write_text(rtf, "ascii")
+
+
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
     folder = tmp_path / "formats"
     folder.mkdir()
-    for make in (_csv, _xlsx, _warc, _mail, _feed):
+    for make in (_csv, _xlsx, _warc, _mail, _feed, _documents):
         make(folder)
     return folder
 
@@ -121,6 +137,9 @@ def test_every_format_is_indexed_and_found_by_a_word_of_its_body(
         "Pellucidar": ("inbox.mbox#0", "First newsletter", "2024-05-07", None),
         "Grommetry": ("inbox.mbox#1", "Second newsletter", "2024-05-07", None),
         "Marrowdeep": ("news.rss#0", "Tide gauge installed", "2024-05-08", "Harbour News"),
+        "Vellichor": ("fares.pdf", "Tollbridge fares rise", None, None),
+        "Sonderwick": ("quay.docx", "Quay wall repaired", None, None),
+        "Tamblewick": ("pier.rtf", "Pier lights replaced", None, None),
     }
     for word, (doc_id, title, date, source) in expected.items():
         hits = _search(folder, index, word, capsys)

@@ -136,7 +136,9 @@ def read_file_bytes(path: Path) -> bytes:
         OSError: the file cannot be read.
     """
     fmt = format_of(path)
-    limit = MAX_STREAM_BYTES if fmt is not None and fmt.many else MAX_ARTICLE_BYTES
+    limit = MAX_ARTICLE_BYTES
+    if fmt is not None:
+        limit = fmt.max_bytes or (MAX_STREAM_BYTES if fmt.many else MAX_ARTICLE_BYTES)
     size = path.stat().st_size
     if size > limit:
         raise UnreadableText(

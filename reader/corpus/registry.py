@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.corpus import feeds, formats, messages, tables, webarchive
+from reader.corpus import documents, feeds, formats, messages, tables, webarchive
 from reader.corpus.decoding import UnreadableText, decode_bytes
 from reader.corpus.formats import RecordError
 from reader.corpus.model import SourceText
@@ -36,6 +36,9 @@ class Format:
     many: bool = False
     names: tuple[str, ...] = ()
     """The `format` its articles carry when not `name` alone (a feed's are "rss" or "atom")."""
+    max_bytes: int | None = None
+    """Largest file read; None: the import's limit for one article, or for an archive when
+    `many`."""
 
 
 def decoded(reader: TextReader) -> Reader:
@@ -68,6 +71,9 @@ def _read_mbox(doc_id: str, path: str, data: bytes) -> Found:
     return messages.read_mbox(doc_id, path, data, read_attachment)
 
 
+DOCUMENT_BYTES = 128 * 1024**2
+"""A PDF of one article may carry pictures and fonts: far larger than its text."""
+
 FORMATS: list[Format] = [
     Format("text", (".txt", ".text"), decoded(formats.read_text)),
     Format("markdown", (".md", ".markdown"), decoded(formats.read_markdown)),
@@ -79,6 +85,10 @@ FORMATS: list[Format] = [
     Format("xlsx", (".xlsx",), tables.read_xlsx, many=True),
     Format("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), webarchive.read_warc, many=True),
     Format("feed", (".rss", ".atom", ".xml"), feeds.read_feed, many=True, names=("rss", "atom")),
+    Format("pdf", (".pdf",), documents.read_pdf, max_bytes=DOCUMENT_BYTES),
+    Format("docx", (".docx",), documents.read_docx),
+    Format("odt", (".odt",), documents.read_odt),
+    Format("rtf", (".rtf",), documents.read_rtf),
     Format("eml", (".eml",), _read_eml),
     Format("mbox", (".mbox", ".mbx"), _read_mbox, many=True),
 ]
