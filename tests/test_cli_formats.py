@@ -158,6 +158,8 @@ def test_every_format_is_indexed_and_found_by_a_word_of_its_body(
     assert page["captured"].startswith("2024-05-06T07:08:09")
     assert page["date"] != "2024-05-06"  # a capture's time is not the article's date
     assert main(["show", "statement.eml", "--corpus", str(folder), "--json"]) == 0
-    assert "press@ministry.example" in json.loads(capsys.readouterr().out)["sender"]
+    mail = json.loads(capsys.readouterr().out)
+    assert "press@ministry.example" in mail["sender"]
+    assert mail["datetime"].startswith("2024-05-07T10:00")  # the Date header's moment
     assert main(["show", "export.csv#1", "--corpus", str(folder), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["title_only"] is True

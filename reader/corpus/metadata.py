@@ -122,7 +122,8 @@ def _looks_like_names(text: str) -> bool:
 def extract_metadata(layout: Layout, hints: dict[str, Any], furn: Furniture) -> Metadata:
     """Combine format hints with what the page's header and first paragraph say."""
     title = hints.get("title") or None
-    found_date = date_from_hint(hints.get("date"))
+    # A format that knows the moment (a feed entry's, an e-mail's Date) gives it as `datetime`.
+    found_date = date_from_hint(hints.get("datetime") or hints.get("date"))
     byline: str | None = hints.get("byline") or None
     source: str | None = hints.get("source") or None
     subtitle: str | None = hints.get("subtitle") or None
