@@ -163,3 +163,43 @@ def test_every_format_is_indexed_and_found_by_a_word_of_its_body(
     assert mail["datetime"].startswith("2024-05-07T10:00")  # the Date header's moment
     assert main(["show", "export.csv#1", "--corpus", str(folder), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["title_only"] is True
+
+
+def test_news_database_exports_are_split_into_their_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A LexisNexis TXT and a Factiva export saved as DOCX: one article per document, with
+    the database's date, byline, source, section and length."""
+    from tests.corpus.test_exports import FACTIVA_ARTICLES, LEXIS_TXT
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "lexis.txt").write_text(LEXIS_TXT, "utf-8")
+    document = docx.Document()
+    for line in FACTIVA_ARTICLES.split("\n"):
+        document.add_paragraph(line)
+    document.save(str(folder / "factiva.docx"))
+    index = tmp_path / "idx"
+    assert main(["index", str(folder), "--index-dir", str(index), "--no-entities", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["documents"] == 6 and report["problems"] == []
+
+    hits = _search(folder, index, "dredge", capsys)
+    assert "lexis.txt#0" in [h["id"] for h in hits]
+    assert main(["show", "lexis.txt#0", "--corpus", str(folder), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["title"] == "Harbour board backs plan to dredge the old channel"
+    assert (first["date"], first["source"]) == ("2015-03-02", "The Coastal Herald")
+    assert first["byline"] == "Morag Lindsay, Transport Correspondent"
+    assert first["database"] == "LexisNexis"
+    assert (first["section"], first["length"]) == ("NEWS; Pg. 4", 412)
+    assert first["database_fields"]["LOAD-DATE"] == "March 3, 2015"
+    assert "LOAD-DATE" not in first["body"]
+
+    hits = _search(folder, index, "cycle lanes", capsys)
+    assert [h["id"] for h in hits][:1] == ["factiva.docx#0"]
+    assert main(["show", "factiva.docx#0", "--corpus", str(folder), "--json"]) == 0
+    factiva = json.loads(capsys.readouterr().out)
+    assert factiva["title"] == "Council approves new cycle lanes for city centre"
+    assert (factiva["date"], factiva["database"]) == ("2021-03-14", "Factiva")
+    assert factiva["database_fields"]["AN"] == "RIVCHR0020210314eh3e0000b"

@@ -24,11 +24,15 @@ class SourceText:
     scraped: bool = True
 
 
-EXTRA_KEYS = ("captured", "pages", "sender", "database", "section", "title_only")
+EXTRA_KEYS = (
+    "captured", "pages", "sender", "database", "section", "length", "database_fields",
+    "title_only",
+)  # fmt: skip
 """Metadata some formats carry, kept with the article and printed by `show --json` (null when
 the format has none): `captured`, a web capture's time (never the article's date); `pages`, a
 document's page count; `sender`, an e-mail's From; `database`, the news database an export came
-from, with its `section`; `title_only`, a feed entry or table row without text."""
+from, with its `section`, `length` and its own fields (`database_fields`: LOAD-DATE, Factiva's
+codes …); `title_only`, a feed entry or table row without text."""
 
 
 @dataclass(frozen=True, slots=True)

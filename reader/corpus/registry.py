@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.corpus import documents, feeds, formats, messages, tables, webarchive
+from reader.corpus import documents, exports, feeds, formats, messages, tables, webarchive
 from reader.corpus.decoding import UnreadableText, decode_bytes
 from reader.corpus.formats import RecordError
 from reader.corpus.model import SourceText
@@ -71,13 +71,55 @@ def _read_mbox(doc_id: str, path: str, data: bytes) -> Found:
     return messages.read_mbox(doc_id, path, data, read_attachment)
 
 
+def _exported(doc_id: str, path: str, fmt: str, text: str) -> list[SourceText] | None:
+    """The articles of a news-database export (LexisNexis, Nexis Uni, Factiva), `file#N`;
+    None when the text is not one."""
+    found = exports.split_export(text) if exports.detect_export(text) else None
+    if not found:
+        return None
+    out = []
+    for n, item in enumerate(found):
+        hints = {k: v for k, v in item.hints.items() if v not in (None, "", {}) and k != "fields"}
+        if item.hints.get("fields"):
+            hints["database_fields"] = item.hints["fields"]
+        if item.title:
+            hints["title"] = item.title
+        out.append(SourceText(id=f"{doc_id}#{n}", path=path, format=fmt, text=item.text,
+                              raw=item.text, hints=hints, scraped=False))  # fmt: skip
+    return out
+
+
+def with_exports(read: Reader, fmt: str, *, html: bool = False) -> Reader:
+    """A document reader that first asks whether the document is a news-database export of
+    many articles, and splits it when it is (the export's text: the raw text, or an HTML
+    export's visible text block by block)."""
+
+    def reader(doc_id: str, path: str, data: bytes) -> Iterator[SourceText | RecordError]:
+        items = list(read(doc_id, path, data))
+        sources = [item for item in items if isinstance(item, SourceText)]
+        if len(sources) == 1:
+            text = feeds.strip_html(sources[0].raw) if html else sources[0].raw
+            split = _exported(doc_id, path, fmt, text)
+            if split is not None:
+                yield from split
+                yield from (item for item in items if isinstance(item, RecordError))
+                return
+        yield from items
+
+    return reader
+
+
 DOCUMENT_BYTES = 128 * 1024**2
 """A PDF of one article may carry pictures and fonts: far larger than its text."""
 
 FORMATS: list[Format] = [
-    Format("text", (".txt", ".text"), decoded(formats.read_text)),
+    Format("text", (".txt", ".text"), with_exports(decoded(formats.read_text), "text")),
     Format("markdown", (".md", ".markdown"), decoded(formats.read_markdown)),
-    Format("html", (".html", ".htm", ".xhtml"), decoded(formats.read_html)),
+    Format(
+        "html",
+        (".html", ".htm", ".xhtml"),
+        with_exports(decoded(formats.read_html), "html", html=True),
+    ),
     Format("json", (".json",), decoded(formats.read_json), many=True),
     Format("jsonl", (".jsonl", ".ndjson"), decoded(formats.read_jsonl), many=True),
     Format("csv", (".csv",), tables.read_csv, many=True),
@@ -85,10 +127,10 @@ FORMATS: list[Format] = [
     Format("xlsx", (".xlsx",), tables.read_xlsx, many=True),
     Format("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), webarchive.read_warc, many=True),
     Format("feed", (".rss", ".atom", ".xml"), feeds.read_feed, many=True, names=("rss", "atom")),
-    Format("pdf", (".pdf",), documents.read_pdf, max_bytes=DOCUMENT_BYTES),
-    Format("docx", (".docx",), documents.read_docx),
-    Format("odt", (".odt",), documents.read_odt),
-    Format("rtf", (".rtf",), documents.read_rtf),
+    Format("pdf", (".pdf",), with_exports(documents.read_pdf, "pdf"), max_bytes=DOCUMENT_BYTES),
+    Format("docx", (".docx",), with_exports(documents.read_docx, "docx")),
+    Format("odt", (".odt",), with_exports(documents.read_odt, "odt")),
+    Format("rtf", (".rtf",), with_exports(documents.read_rtf, "rtf")),
     Format("eml", (".eml",), _read_eml),
     Format("mbox", (".mbox", ".mbx"), _read_mbox, many=True),
 ]

@@ -158,14 +158,15 @@ class DocumentStore(Database):
         for row in self._db.execute(f"SELECT {_DOC_COLUMNS} FROM docs ORDER BY id"):
             yield _to_article(row)
 
-    def listing(self) -> list[tuple[str, str, str, str, int]]:
-        """(id, title, source, date, words) of every article: what a document list shows,
-        without the texts (a window lists 100k articles from this in well under a second)."""
+    def listing(self) -> list[tuple[str, str, str, str, int, str]]:
+        """(id, title, source, date, words, format) of every article: what a document list
+        shows, without the texts (a window lists 100k articles from this in well under a
+        second)."""
         rows = self._db.execute(
             "SELECT id, coalesce(title, ''), coalesce(source, ''), coalesce(date, ''), "
-            "word_count FROM docs"
+            "word_count, format FROM docs"
         )
-        return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]
+        return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
 
     def content_hashes(self) -> dict[str, str]:
         """id -> content hash of every article: what entity extraction compares against."""

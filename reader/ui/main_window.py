@@ -9,8 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import markdown
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.bundled import sample_corpus_dir
-from reader.corpus.model import Problem
+from reader.corpus.model import Article, Problem
 from reader.entities.model import Entity, entity_key
 from reader.entities.resolve import Resolution
 from reader.related.clusters import Cluster
@@ -46,7 +53,16 @@ from reader.ui.docks.entities import EntitiesDock
 from reader.ui.docks.problems import ProblemsDock
 from reader.ui.docks.related import RelatedDock
 from reader.ui.jobs import JobRunner
-from reader.ui.models.document_table import DATE, SOURCE, TITLE, VERSIONS, WORDS, DocumentTableModel
+from reader.ui.models.document_table import (
+    DATE,
+    FORMAT,
+    SOURCE,
+    TITLE,
+    VERSIONS,
+    WORDS,
+    DocumentTableModel,
+    Row,
+)
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.search_bar import SearchBar
 from reader.ui.search_service import ArticleHits, Matches
@@ -54,6 +70,13 @@ from reader.ui.settings import UiSettings, window_state
 from reader.ui.shortcuts import BY_ACTION, shortcuts_markdown
 
 APP_NAME = "Corpus Reader"
+
+OPEN_ORIGINAL_TIP = "Open the article's file in the system's viewer"
+KEPT_INSIDE = {
+    "warc": "A captured web page opens only here: outside the reader it could reach the network",
+    "html": "An HTML file opens only here: in a browser it could reach the network",
+}
+"""Formats never handed to another program, and why (the action's tooltip says it)."""
 
 
 def warm_up_comparing() -> None:
@@ -132,7 +155,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        for column, width in ((SOURCE, 140), (DATE, 86), (WORDS, 58), (VERSIONS, 60)):
+        fmt_width = self.fontMetrics().horizontalAdvance("Web capture") + 16
+        for column, width in (
+            (SOURCE, 140), (DATE, 86), (WORDS, 58), (VERSIONS, 60), (FORMAT, fmt_width)
+        ):  # fmt: skip
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
@@ -226,6 +252,8 @@ class MainWindow(QMainWindow):
         a = self._action
         a("file.open", self.choose_folder)
         a("file.sample", lambda: self.open_corpus(sample_corpus_dir()))
+        a("file.original", self.open_original)
+        self._update_open_original()  # disabled until an article is open
         a("file.quit", self.close)
         a("search.focus", self.focus_search)
         a("search.next_hit", lambda: self.reading_pane.step_hit(1))
@@ -254,6 +282,9 @@ class MainWindow(QMainWindow):
         menu.addAction(acts["file.open"])
         self.recent_menu = menu.addMenu("Open &recent")
         menu.addAction(acts["file.sample"])
+        menu.addSeparator()
+        menu.addAction(acts["file.original"])
+        menu.setToolTipsVisible(True)  # why "Open original" is off for a web page
         menu.addSeparator()
         menu.addAction(acts["file.quit"])
         self._fill_recent_menu()
@@ -329,6 +360,7 @@ class MainWindow(QMainWindow):
         self._open_id = None
         self.model.set_rows([])
         self.reading_pane.show_placeholder("Open an article from the list.")
+        self._update_open_original()
         self.session = session = CorpusSession(root, self)
         session.index_started.connect(self._on_index_started)
         session.index_progress.connect(self._on_index_progress)
@@ -423,9 +455,11 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.update_index()
 
-    def _on_listing(self, rows: list[tuple[str, str, str, str, int]]) -> None:
+    def _on_listing(self, rows: list[Row]) -> None:
         current = self._open_id
         self.model.set_rows(rows)
+        # a folder of one kind of file says so in the reading pane, not in every row
+        self.table.setColumnHidden(FORMAT, len(self.model.formats()) < 2)
         self.search_bar.set_sources(self.model.sources())
         if current is not None:
             self._select_id(current)
@@ -578,10 +612,12 @@ class MainWindow(QMainWindow):
         article = self.session.article(doc_id)
         if article is None:
             self.reading_pane.show_placeholder(f"{doc_id} is no longer in the corpus.")
+            self._update_open_original()
             return
         self._open_id = doc_id
         self._set_version_cluster(None)
         self.reading_pane.show_article(article)
+        self._update_open_original()
         self._colour_entities()
         self.session.find_related(doc_id)
         if self.entities_dock.article_only.isChecked():
@@ -600,6 +636,55 @@ class MainWindow(QMainWindow):
 
     def focus_article(self) -> None:
         self.reading_pane.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- the original file -----------------------------------------------------------------
+    def _update_open_original(self) -> None:
+        """File › Open original: on for the open article, off (saying why) for a web page."""
+        action = self.actions_by_id["file.original"]
+        article = self.reading_pane.article
+        kept = KEPT_INSIDE.get(article.format) if article is not None else None
+        action.setEnabled(article is not None and kept is None)
+        if article is None:
+            tip = "Open an article first"
+        elif "/" in article.id.partition("#")[2]:  # an attachment lives in its message's file
+            tip = kept or "Open the message holding this attachment in the system's viewer"
+        else:
+            tip = kept or OPEN_ORIGINAL_TIP
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+
+    def original_file(self, article: Article) -> Path | None:
+        """The file the article was read from: its recorded path (absolute, or relative to the
+        corpus root), else the file its id names (`file#N` and `file.eml#0/NAME` are `file`);
+        None when neither is there any more."""
+        if self.session is None:
+            return None
+        root = self.session.root
+        recorded = Path(article.path)
+        for path in (recorded if recorded.is_absolute() else root / recorded,
+                     root / article.id.split("#", 1)[0]):  # fmt: skip
+            if path.is_file():
+                return path
+        return None
+
+    def open_original(self) -> bool:
+        """Hand the open article's file to the system's viewer (never a web page or HTML
+        file: the reader's own view shows those without reaching the network)."""
+        article = self.reading_pane.article
+        if article is None or article.format in KEPT_INSIDE:
+            return False
+        path = self.original_file(article)
+        if path is None:
+            self.status_label.setText(f"The file of {article.id} is no longer there.")
+            return False
+        if not self._open_external(QUrl.fromLocalFile(str(path))):
+            self.status_label.setText(f"No program could open {path.name}.")
+            return False
+        return True
+
+    def _open_external(self, url: QUrl) -> bool:
+        """The one place the window hands something to another program."""
+        return QDesktopServices.openUrl(url)
 
     def _select_id(self, doc_id: str) -> None:
         row = self.model.row_of(doc_id)

@@ -10,6 +10,7 @@ ever loaded: no scripts, no network, no local files named by an article.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from html import escape as html_escape
 from typing import Any, Protocol
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.corpus.model import Article
+from reader.ui.models.document_table import format_name
 
 HIT_COLOUR = QColor("#ffe066")
 CURRENT_HIT_COLOUR = QColor("#ff9f1c")
@@ -60,6 +62,9 @@ _HIT_MARK = QTextFormat.Property.UserProperty + 1
 """Marks the extra selections that are search hits (not entity colours)."""
 HIDDEN_BY_DEFAULT = frozenset({"DATE", "MONEY"})
 """Names are what readers follow; dates and sums are a click away, not colour noise."""
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+"""English month names, whatever the C locale Qt set (the window speaks English)."""
 
 
 class EntitySpan(Protocol):
@@ -109,6 +114,7 @@ class ReadingPane(QWidget):
         self.raw = False
         self._para_starts: list[int] = []  # body offset where each paragraph starts
         self._para_pos: list[int] = []  # document position of the same
+        self._header_end = 0  # document position where the header's last line ends
         self._markdown_positions: list[tuple[int, int]] | None = None
         self._hits: tuple[tuple[int, int], ...] = ()
         self._hit_positions: list[tuple[int, int]] = []
@@ -154,6 +160,7 @@ class ReadingPane(QWidget):
         doc.clear()
         self._para_starts, self._para_pos = [], []
         self._markdown_positions = None
+        self._header_end = 0
         cursor = QTextCursor(doc)
         if self.raw:
             fmt = QTextCharFormat()
@@ -195,6 +202,7 @@ class ReadingPane(QWidget):
              if article.byline else None, muted),
             (article.datetime or article.date, muted),
             (article.dateline, muted),
+            (format_facts(article), muted),
         ]  # fmt: skip
         shown = [(text, fmt) for text, fmt in facts if text]
         if shown:
@@ -203,6 +211,11 @@ class ReadingPane(QWidget):
                 if i:
                     cursor.insertText("  ·  ", muted)
                 cursor.insertText(text, fmt)
+        captured = capture_line(article)
+        if captured:  # the URL as plain text: never a link, never loaded
+            cursor.insertBlock(block)
+            cursor.insertText(captured, muted)
+        self._header_end = cursor.position()
         rule = QTextBlockFormat()
         rule.setTopMargin(2)
         rule.setBottomMargin(6)
@@ -252,6 +265,15 @@ class ReadingPane(QWidget):
         for text in article.credits:
             cursor.insertBlock(indented)
             cursor.insertText(text, QTextCharFormat())
+
+    def header_lines(self) -> list[str]:
+        """The header as shown, one line per block: title, subtitle, facts, capture (empty for
+        raw text or a placeholder)."""
+        if self.article is None or self.raw:
+            return []
+        cursor = QTextCursor(self.browser.document())
+        cursor.setPosition(self._header_end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selection().toPlainText().split("\n")
 
     # -- offsets to positions --------------------------------------------------------------
     def _find_in_document(self, article: Article, start: int) -> list[tuple[int, int]]:
@@ -393,6 +415,57 @@ class ReadingPane(QWidget):
         """The text under each hit highlight (what a test or a screen reader checks)."""
         return [sel.cursor.selectedText() for sel in self.browser.extraSelections()
                 if sel.format.boolProperty(_HIT_MARK)]  # fmt: skip
+
+
+def format_facts(article: Article) -> str:
+    """What the article came in, for the header: "PDF, 12 pages", "E-mail from Press Office
+    <press@…>", "CSV, from Nexis, section Business, title only", "PDF, 2 pages, attached to
+    note.eml"; empty for no format."""
+    extra = article.extra
+    first = format_name(article.format)
+    sender = extra.get("sender")
+    if sender:
+        first = f"{first} from {sender}" if first else f"From {sender}"
+    parts = [first] if first else []
+    pages = extra.get("pages")
+    if isinstance(pages, int) and not isinstance(pages, bool) and pages > 0:
+        parts.append(f"{pages} page" if pages == 1 else f"{pages} pages")
+    if extra.get("database"):
+        parts.append(f"from {extra['database']}")
+    if extra.get("section"):
+        parts.append(f"section {extra['section']}")
+    if extra.get("title_only"):
+        parts.append("title only")
+    holder, _hash, inner = article.id.partition("#")
+    if "/" in inner:  # `file.eml#0/NAME`: a message's attachment
+        parts.append(f"attached to {holder.rsplit('/', 1)[-1]}")
+    return ", ".join(parts)
+
+
+def capture_line(article: Article) -> str | None:
+    """Where and when a web page was captured ("Captured from https://… on 6 May 2024 07:08
+    UTC"); None for anything but a capture."""
+    captured = article.extra.get("captured")
+    url = article.url if article.format == "warc" else None
+    if not (captured or url):
+        return None
+    text = f"Captured from {url}" if url else "Captured"
+    if isinstance(captured, str) and captured:
+        text += f" on {capture_time(captured)}"
+    return text
+
+
+def capture_time(value: str) -> str:
+    """An ISO time as a person reads it, in UTC ("6 May 2024 07:08 UTC"); a WARC-Date without
+    a zone is UTC by the standard. What does not parse is shown as it is."""
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    day = f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+    return day if len(value.strip()) <= 10 else f"{day} {when:%H:%M} UTC"
 
 
 def _without_title(html: str, title: str | None) -> str:

@@ -44,6 +44,7 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("file.open", "Open folder…", ("Ctrl+O",), "document-open", Std.Open),
     Shortcut("file.sample", "Open the sample corpus", ()),
+    Shortcut("file.original", "Open original", ("Ctrl+Shift+O",)),
     Shortcut("file.quit", "Quit", ("Ctrl+Q",), "application-exit", Std.Quit),
     Shortcut("search.focus", "Search", ("Ctrl+F", "Ctrl+K", "/"), "edit-find", Std.Find),
     Shortcut("search.next_hit", "Next hit in the article", ("F3",), "go-down", Std.FindNext),

@@ -1,8 +1,9 @@
 """The document list: a lazy table over compact row tuples, fast at 100k+ rows.
 
-Rows are kept once as tuples `(id, title, source, date, words)`; what is shown is an order (a
-list of row numbers) over them: all rows sorted, or the search's matches in rank order. Sorting
-sorts that order in Python on precomputed keys; `data()` does one list lookup per cell.
+Rows are kept once as tuples `(id, title, source, date, words, format)`; what is shown is an
+order (a list of row numbers) over them: all rows sorted, or the search's matches in rank
+order. Sorting sorts that order in Python on precomputed keys; `data()` does one list lookup
+per cell.
 """
 
 from __future__ import annotations
@@ -14,12 +15,46 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from reader.ui.models.read_only_table import AnyIndex, ReadOnlyTableModel
 
-Row = tuple[str, str, str, str, int]
-"""(id, title, source, date, words), as `DocumentStore.listing()` gives them."""
+Row = tuple[str, str, str, str, int, str]
+"""(id, title, source, date, words, format), as `DocumentStore.listing()` gives them (a row
+without its format, as older callers make them, is shown with none)."""
 
-COLUMNS = ("Title", "Source", "Date", "Words", "Versions")
-TITLE, SOURCE, DATE, WORDS, VERSIONS = range(5)
+COLUMNS = ("Title", "Source", "Date", "Words", "Versions", "Format")
+TITLE, SOURCE, DATE, WORDS, VERSIONS, FORMAT = range(6)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+FORMAT_NAMES = {
+    "text": "Text",
+    "markdown": "Markdown",
+    "html": "HTML",
+    "json": "JSON",
+    "jsonl": "JSONL",
+    "csv": "CSV",
+    "tsv": "TSV",
+    "xlsx": "XLSX",
+    "warc": "Web capture",
+    "feed": "Feed",
+    "rss": "Feed",
+    "atom": "Feed",
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "odt": "ODT",
+    "rtf": "RTF",
+    "eml": "E-mail",
+    "mbox": "E-mail",
+}
+"""An article's `format` (`reader.corpus.registry`) as the list and the reading pane name it."""
+
+
+def format_name(fmt: str | None) -> str:
+    """The short name of a format ("PDF", "Web capture", "E-mail"); an unknown one in capitals."""
+    if not fmt:
+        return ""
+    return FORMAT_NAMES.get(fmt, fmt.upper())
+
+
+def _row_format(row: tuple[Any, ...]) -> str:
+    return format_name(row[5]) if len(row) > 5 else ""
 
 
 class DocumentTableModel(ReadOnlyTableModel):
@@ -52,6 +87,8 @@ class DocumentTableModel(ReadOnlyTableModel):
                 return str(count) if count else ""
             if col == TITLE:
                 return row[1] or row[0]
+            if col == FORMAT:
+                return _row_format(row)
             return row[col + 1]  # source and date follow the id in a row
         if role == ID_ROLE:
             return row[0]
@@ -136,6 +173,11 @@ class DocumentTableModel(ReadOnlyTableModel):
     def sources(self) -> list[str]:
         return sorted({row[2] for row in self._rows if row[2]}, key=str.casefold)
 
+    def formats(self) -> set[str]:
+        """The Format column's names among all rows ("PDF", "E-mail"…)."""
+        kinds = {row[5:6] for row in self._rows}  # (format,), or () for a row without one
+        return {format_name(kind[0]) if kind else "" for kind in kinds}
+
     # -- internals -------------------------------------------------------------------------
     def _rebuild_order(self) -> None:
         self._order = list(range(len(self._rows))) if self._filter is None else list(self._filter)
@@ -152,6 +194,8 @@ class DocumentTableModel(ReadOnlyTableModel):
             keys = [self._versions.get(row[0], 0) for row in rows]
         elif column == TITLE:
             keys = [(row[1] or row[0]).casefold() for row in rows]
+        elif column == FORMAT:
+            keys = [_row_format(row).casefold() for row in rows]
         else:
             keys = [str(row[column + 1]).casefold() for row in rows]
         self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
