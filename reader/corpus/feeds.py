@@ -68,12 +68,16 @@ def paragraphs(text: str, *, collapse_spaces: bool = True) -> str:
     return "\n\n".join(out)
 
 
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def strip_html(html: str) -> str:
     """The visible text of HTML, block by block: no extraction, nothing dropped but code."""
     import lxml.html
     from lxml import etree
 
     source = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in a str
+    source = _NOT_XML_CHARS.sub(" ", source)  # nor control characters
     if not source.strip():
         return ""
     try:
@@ -254,7 +258,12 @@ def _parse(data: bytes) -> _Feed:
 
         # A BytesIO, never the bytes: feedparser opens a str or bytes argument as a URL or a
         # file name when it can, and a feed file's contents are not to choose what is read.
-        result = feedparser.parse(io.BytesIO(data), sanitize_html=True)
+        try:
+            result = feedparser.parse(io.BytesIO(data), sanitize_html=True)
+        except (ValueError, LookupError, ArithmeticError, UnicodeError) as exc:
+            # feedparser's loose parser on hostile markup: a character reference past
+            # Unicode, a surrogate, an encoding that does not exist
+            raise RecordError(f"not a feed: {type(exc).__name__}: {exc}") from None
         raw_entries = list(result.get("entries") or [])
         if not raw_entries:
             if result.get("bozo"):
@@ -313,7 +322,7 @@ def entity_refusal(data: bytes) -> str | None:
         # expat nor feedparser ever fetches, and which comes after the internal declarations.
         if exc.context is not None:
             return f"refers to an external XML entity ({exc.sysid})"
-    except (xml.sax.SAXException, ValueError, OSError):
+    except (xml.sax.SAXException, ValueError, OSError, LookupError):
         pass  # malformed: feedparser may still read it, and the look below is what counts
     view = _utf8_view(data)
     first = _FIRST_ELEMENT.search(view)

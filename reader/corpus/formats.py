@@ -66,9 +66,30 @@ def _as_text(value: Any) -> str | None:
 _LOOKS_HTML = re.compile(r"<(p|div|br|article|span|h[1-6])\b[^>]*>", re.IGNORECASE)
 
 
+MAX_HTML_TAGS = 50_000
+"""Past this many tags trafilatura's cost (~40 µs an element) outgrows any article page (a
+long news page has a few thousand): such markup is read as its visible text instead."""
+
+
+def _visible_text(html: str | bytes) -> str:
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for element in list(root.iter("script", "style")):
+        element.drop_tree()
+    return "\n\n".join(" ".join(p.split()) for p in root.text_content().split("\n") if p.strip())
+
+
 def html_main_text(html: str | bytes) -> tuple[str, dict[str, Any]]:
     """Main text (paragraphs a blank line apart) and metadata of an HTML page, by trafilatura."""
     import trafilatura  # imported here: its import costs time that plain-text corpora need not pay
+
+    tags = html.count("<") if isinstance(html, str) else html.count(b"<")
+    if tags > MAX_HTML_TAGS:
+        return _visible_text(html), {}
 
     # favor_precision drops the related-links lists and disclaimers around short posts
     # (F1 .902 -> .911 on the Dragnet pages); where it finds nothing, the default still may.
@@ -185,6 +206,8 @@ def read_json(doc_id: str, path: str, text: str) -> Iterator[SourceText | Record
         raise RecordError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise RecordError("invalid JSON: nested too deeply to be an article") from None
     if isinstance(data, dict):
         for key in ("articles", "items", "data", "results", "documents"):
             if isinstance(data.get(key), list):
@@ -213,6 +236,9 @@ def read_jsonl(doc_id: str, path: str, text: str) -> Iterator[SourceText | Recor
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield RecordError(f"line {lineno}: invalid JSON (column {exc.colno}: {exc.msg})")
+            continue
+        except RecursionError:
+            yield RecordError(f"line {lineno}: invalid JSON (nested too deeply)")
             continue
         try:
             yield record_to_source(f"{doc_id}#{n}", path, record, "jsonl")

@@ -6,8 +6,10 @@ reason, and the rest of the corpus still loads.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -174,14 +176,35 @@ def sources_from_bytes(
     try:
         for item in fmt.read(doc_id, shown, data):
             if isinstance(item, formats.RecordError):
-                problems.append(Problem(shown, str(item)))
+                problems.append(Problem(shown, _one_line(str(item))))
             else:
-                sources.append(item)
+                sources.append(_without_surrogates(item))
     except formats.RecordError as exc:
-        problems.append(Problem(shown, str(exc)))
+        problems.append(Problem(shown, _one_line(str(exc))))
     except Exception as exc:  # a parser's bug must not take the corpus down with it
-        problems.append(Problem(shown, f"could not be parsed ({type(exc).__name__}: {exc})"))
+        reason = f"could not be parsed ({type(exc).__name__}: {exc})"
+        problems.append(Problem(shown, _one_line(reason)))
+    if not sources and not problems:
+        problems.append(Problem(shown, "no article in this file"))
     return sources, problems
+
+
+def _one_line(reason: str) -> str:
+    """A reason as one line: a quoted header or archive start may hold line breaks."""
+    return " ".join(reason.split())
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(source: SourceText) -> SourceText:
+    """Lone surrogates (a JSON `\\ud800` escape) replaced: they cannot be stored or hashed."""
+    if not (_SURROGATE.search(source.text) or _SURROGATE.search(source.raw)):
+        return source
+    hints = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
+             for k, v in source.hints.items()}  # fmt: skip
+    return dataclasses.replace(source, text=_SURROGATE.sub("\ufffd", source.text),
+                               raw=_SURROGATE.sub("\ufffd", source.raw), hints=hints)  # fmt: skip
 
 
 def boilerplate_group(source: SourceText) -> str:

@@ -32,6 +32,7 @@ import itertools
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -578,7 +579,7 @@ def _check_workbook_zip(data: bytes) -> None:
         raise RecordError("not an XLSX workbook (an XLSX file is a zip archive; this is not)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise RecordError(f"not an XLSX workbook: a damaged zip archive ({exc})") from None
     with archive:
         infos = archive.infolist()
@@ -609,7 +610,8 @@ def _check_no_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     try:
         with archive.open(info) as part:
             head = part.read(65536)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError,
+            ValueError, zlib.error) as exc:  # fmt: skip
         raise RecordError(f"not a readable XLSX workbook: {info.filename}: {exc}") from None
     head = head.replace(b"\x00", b"")  # UTF-16 parts read as ASCII
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:

@@ -30,6 +30,7 @@ lines are read `MAX_LINE_BYTES` at a time, a page's HTML at most `MAX_PAGE_BYTES
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 import warnings
 import zlib
@@ -47,6 +48,9 @@ from warcio.utils import BUFF_SIZE
 from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText, decode_bytes, looks_binary
 from reader.corpus.formats import RecordError, html_main_text
 from reader.corpus.model import SourceText
+
+logging.getLogger("warcio").addHandler(logging.NullHandler())
+"""warcio logs what it repairs (spaces in a URL) to a logger nobody set up: the terminal."""
 
 MAX_PAGE_BYTES = MAX_ARTICLE_BYTES
 """An archived HTML page larger than this (after content decoding) is no article page."""
