@@ -203,3 +203,23 @@ def test_news_database_exports_are_split_into_their_articles(
     assert factiva["title"] == "Council approves new cycle lanes for city centre"
     assert (factiva["date"], factiva["database"]) == ("2021-03-14", "Factiva")
     assert factiva["database_fields"]["AN"] == "RIVCHR0020210314eh3e0000b"
+
+
+def test_undecodable_header_bytes_do_not_stop_the_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An e-mail whose From holds a raw byte in its address: the email package keeps it as a
+    lone surrogate, which SQLite cannot store; the message is indexed with it replaced."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "raw.eml").write_bytes(
+        b"From: desk@gazette.e\xfcample\r\nSubject: Greetings from Munich\r\n"
+        b"Date: Tue, 07 May 2024 10:00:00 +0000\r\n\r\n"
+        + STORY.format(word="Wolpertinger").encode() + b"\r\n"
+    )  # fmt: skip
+    args = ["index", str(folder), "--index-dir", str(tmp_path / "idx"), "--no-entities", "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+    hits = _search(folder, tmp_path / "idx", "Wolpertinger", capsys)
+    assert [h["id"] for h in hits] == ["raw.eml"]
+    assert hits[0]["source"] == "gazette.e\ufffdample"

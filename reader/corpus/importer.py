@@ -198,8 +198,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _without_surrogates(source: SourceText) -> SourceText:
-    """Lone surrogates (a JSON `\\ud800` escape) replaced: they cannot be stored or hashed."""
-    if not (_SURROGATE.search(source.text) or _SURROGATE.search(source.raw)):
+    """Lone surrogates replaced (a JSON `\\ud800` escape, an e-mail header's undecodable
+    bytes as the email package keeps them): they cannot be stored or hashed."""
+    strings = [source.text, source.raw, *(v for v in source.hints.values() if isinstance(v, str))]
+    if not any(_SURROGATE.search(s) for s in strings):
         return source
     hints = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
              for k, v in source.hints.items()}  # fmt: skip
