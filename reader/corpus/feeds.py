@@ -6,8 +6,7 @@ a 600 KB feed with one 200 KB entity referred to 2,000 times becomes a 400 MB en
 feed first goes through defusedxml's expat reader, and through a look at the prolog for the
 malformed feeds expat gives up on, and a feed that declares entities is refused.
 
-The HTML helpers here (`strip_html`, `html_body_text`, `paragraphs`) are shared with
-`reader.corpus.messages` (e-mail HTML bodies).
+`html_body_text` is shared with `reader.corpus.messages` (e-mail HTML bodies).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from typing import Any
 
 from reader.corpus.decoding import MAX_ARTICLE_BYTES, looks_binary
 from reader.corpus.formats import RecordError, html_main_text
+from reader.corpus.html_text import paragraphs, strip_html
 from reader.corpus.model import SourceText
 
 SHORT_HTML_CHARS = 500
@@ -36,64 +36,6 @@ TRAFILATURA_MAX_CHARS = 1_000_000
 megabyte, and no article's markup is this long unless something is padding it."""
 MAX_ENTRY_CHARS = MAX_ARTICLE_BYTES
 """An entry's content larger than this is refused, as an article file that large is."""
-
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>", re.IGNORECASE)
-_DROPPED = ("script", "style", "head", "title", "noscript", "template", "svg", "object")
-_BLOCKS = (
-    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "pre", "table", "tr", "section", "article", "header", "footer", "aside",
-    "figure", "figcaption", "address", "hr", "main", "nav", "form", "center",
-)  # fmt: skip
-_CELLS = ("td", "th")
-_BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0]*\n")
-_TAG = re.compile(r"<[^>]*>")
-
-
-def paragraphs(text: str, *, collapse_spaces: bool = True) -> str:
-    """Text with its paragraphs one blank line apart and no trailing spaces.
-
-    `collapse_spaces=False` keeps lines' leading indentation, which the cleaner reads in
-    hard-wrapped plain text (a paragraph's indented first line, a bullet's continuation).
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    for block in _BLANK_LINE.split(text):
-        if collapse_spaces:
-            lines = [" ".join(line.split()) for line in block.split("\n")]
-        else:
-            lines = [line.rstrip() for line in block.split("\n")]
-        kept = [line for line in lines if line.strip()]
-        if kept:
-            out.append("\n".join(kept))
-    return "\n\n".join(out)
-
-
-_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-
-
-def strip_html(html: str) -> str:
-    """The visible text of HTML, block by block: no extraction, nothing dropped but code."""
-    import lxml.html
-    from lxml import etree
-
-    source = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in a str
-    source = _NOT_XML_CHARS.sub(" ", source)  # nor control characters
-    if not source.strip():
-        return ""
-    try:
-        root = lxml.html.document_fromstring(source)
-    except (etree.ParserError, ValueError):
-        return paragraphs(_TAG.sub(" ", source))
-    for element in list(root.iter(*_DROPPED)):
-        element.drop_tree()
-    for element in root.iter("br"):
-        element.tail = "\n" + (element.tail or "")
-    for element in root.iter(*_BLOCKS):
-        element.text = "\n\n" + (element.text or "")
-        element.tail = "\n\n" + (element.tail or "")
-    for element in root.iter(*_CELLS):
-        element.tail = " " + (element.tail or "")
-    return paragraphs(str(root.text_content()))
 
 
 def html_body_text(html: str) -> tuple[str, bool]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from reader.corpus.html_text import strip_html
 from reader.corpus.model import SourceText
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -71,25 +72,14 @@ MAX_HTML_TAGS = 50_000
 long news page has a few thousand): such markup is read as its visible text instead."""
 
 
-def _visible_text(html: str | bytes) -> str:
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    for element in list(root.iter("script", "style")):
-        element.drop_tree()
-    return "\n\n".join(" ".join(p.split()) for p in root.text_content().split("\n") if p.strip())
-
-
 def html_main_text(html: str | bytes) -> tuple[str, dict[str, Any]]:
     """Main text (paragraphs a blank line apart) and metadata of an HTML page, by trafilatura."""
     import trafilatura  # imported here: its import costs time that plain-text corpora need not pay
 
     tags = html.count("<") if isinstance(html, str) else html.count(b"<")
     if tags > MAX_HTML_TAGS:
-        return _visible_text(html), {}
+        text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+        return strip_html(text), {}
 
     # favor_precision drops the related-links lists and disclaimers around short posts
     # (F1 .902 -> .911 on the Dragnet pages); where it finds nothing, the default still may.

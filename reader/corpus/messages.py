@@ -29,8 +29,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reader.corpus.decoding import UnreadableText, decode_bytes, looks_binary
-from reader.corpus.feeds import html_body_text, moment_hints, paragraphs
+from reader.corpus.feeds import html_body_text, moment_hints
 from reader.corpus.formats import RecordError
+from reader.corpus.html_text import paragraphs
 from reader.corpus.model import SourceText
 
 AttachmentReader = Callable[[str, str, bytes], Iterable[SourceText | RecordError]]

@@ -15,6 +15,7 @@ from pathlib import Path
 from reader.corpus import documents, exports, feeds, formats, messages, tables, webarchive
 from reader.corpus.decoding import UnreadableText, decode_bytes
 from reader.corpus.formats import RecordError
+from reader.corpus.html_text import rough_text, strip_html
 from reader.corpus.model import SourceText
 
 Found = Iterable[SourceText | RecordError]
@@ -98,7 +99,9 @@ def with_exports(read: Reader, fmt: str, *, html: bool = False) -> Reader:
         items = list(read(doc_id, path, data))
         sources = [item for item in items if isinstance(item, SourceText)]
         if len(sources) == 1:
-            text = feeds.strip_html(sources[0].raw) if html else sources[0].raw
+            text = sources[0].raw
+            if html:  # parsed again only when its markers say it may be an export
+                text = strip_html(text) if exports.detect_export(rough_text(text)) else ""
             split = _exported(doc_id, path, fmt, text)
             if split is not None:
                 yield from split

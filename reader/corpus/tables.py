@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import itertools
 import re
@@ -39,6 +38,7 @@ from typing import Any, Literal, TypeVar
 
 from reader.corpus.decoding import MAX_ARTICLE_BYTES, UnreadableText, decode_bytes
 from reader.corpus.formats import FIELD_NAMES, RecordError, html_main_text
+from reader.corpus.html_text import strip_html
 from reader.corpus.model import SourceText
 
 MAX_CELL_CHARS = MAX_ARTICLE_BYTES
@@ -75,8 +75,6 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 """Hint key → lower-case column names, in order of preference."""
 
 _LOOKS_HTML = re.compile(r"<(p|div|br|article|span|h[1-6])\b[^>]*>", re.IGNORECASE)
-_BREAK = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
 _GDELT_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d))?")
 _QUOTED_TSV_FIELD = re.compile(r'(?:^|\t)"[^"]*(?:""[^"]*)*"(?=\t|\r|\n|$)', re.MULTILINE)
 
@@ -141,13 +139,6 @@ def _no_columns(columns: _Columns) -> RecordError:
     )
 
 
-def _strip_tags(fragment: str) -> str:
-    """An HTML fragment's text, its paragraphs and line breaks a blank line apart."""
-    text = html.unescape(_TAG.sub("", _BREAK.sub("\n\n", fragment)))
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
-    return "\n\n".join(p for p in paragraphs if p)
-
-
 def _iso_date(value: str) -> str:
     """GDELT's 20230303 and 20230303143000 as ISO dates; anything else as it is."""
     match = _GDELT_DATE.fullmatch(value)
@@ -180,7 +171,7 @@ def _row_source(
         for key, value in html_hints.items():
             hints[key] = hints.get(key) or value
         # trafilatura passes over a fragment of a sentence or two: then the tags just go.
-        text = main or _strip_tags(text)
+        text = main or strip_html(text)
     title = hints.get("title")
     if not text.strip():
         if not title:

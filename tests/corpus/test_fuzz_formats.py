@@ -710,7 +710,7 @@ def found_files(valid: dict[str, list[tuple[str, bytes]]]) -> dict[str, tuple[st
             "feed",
             b'<?xml version="1.0" encoding="utf-1"?>' + feed % b"B",
         ),
-        # registry.with_exports → feeds.strip_html: lxml refuses to set text holding U+000B.
+        # registry.with_exports → html_text.strip_html: lxml refuses to set text holding U+000B.
         "html-control-character.html": ("html", b"<html><body><p>%s</p></body></html>" % story),
         # Silence: neither an article nor a problem.
         "json-empty-list.json": ("json", b"[]"),
