@@ -22,9 +22,3 @@ def check(cancel: CancelFn | None) -> None:
     """Raise `Cancelled` when asked to stop."""
     if cancel is not None and cancel():
         raise Cancelled
-
-
-def report(progress: ProgressFn | None, done: int, total: int, what: str) -> None:
-    """Progress to the caller, when it asked for it."""
-    if progress is not None:
-        progress(done, total, what)

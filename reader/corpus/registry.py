@@ -175,7 +175,3 @@ def skip_reason(path: Path | str) -> str | None:
     if stem.casefold() in NOTE_NAMES:
         return "a data set's notes, not an article"
     return None
-
-
-def supported_suffixes() -> frozenset[str]:
-    return frozenset(s for f in FORMATS for s in f.suffixes)
